@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_COOPERATIVES ?= 300
-export HAMAFZA_DEMO ?= 1
+DEMO_ENV := DEBUG=1 HAMAFZA_DEMO=1
 
 .PHONY: install demo test lint format messages clean
 
@@ -23,13 +23,13 @@ node_modules/.installed: package.json package-lock.json
 install: $(BIN)/.installed node_modules/.installed
 
 demo: install
-	DEBUG=1 $(BIN)/hamafza migrate --noinput
-	DEBUG=1 $(BIN)/hamafza demo_data --cooperatives $(DEMO_COOPERATIVES) --seed 1 --if-empty
+	$(DEMO_ENV) $(BIN)/hamafza migrate --noinput
+	$(DEMO_ENV) $(BIN)/hamafza demo_data --cooperatives $(DEMO_COOPERATIVES) --seed 1 --if-empty
 	@echo ""
 	@echo "Hamafza is at http://127.0.0.1:$(PORT)/  (password for every demo user: hamafza-demo)"
 	@echo "Demo users: admin, staff, board, directorate, union, coop, coop2"
 	@echo ""
-	DEBUG=1 $(BIN)/hamafza runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/hamafza runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -40,8 +40,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: install lint
-	$(BIN)/hamafza makemigrations --check --dry-run
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	HAMAFZA_TESTING=1 $(BIN)/hamafza makemigrations --check --dry-run
+	@HAMAFZA_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; fi; exit $$rc
 
 # Regenerate translation catalogues (needs GNU gettext); the compiled .mo files are committed.

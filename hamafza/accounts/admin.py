@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from hamafza.accounts.models import RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["cooperative", "union"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleAssignmentInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Hamafza", {"fields": ["mobile"]}))
+
+
+def _admin_login(request, extra_context=None):
+    """The admin signs in through Hamafza's own sign-in page (throttled, two-factor)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    target = request.GET.get("next", reverse("admin:index"))
+    return redirect(reverse("accounts:login") + "?" + urlencode({"next": target}))
+
+
+admin.site.login = _admin_login

@@ -1,0 +1,52 @@
+"""Navigation: each person sees what their roles let them use, nothing more."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url: str
+
+
+def nav_items(user) -> list[NavItem]:
+    items = [
+        NavItem("home", _("خانه"), reverse("core:home")),
+        NavItem("cooperatives", _("تعاونی‌ها"), reverse("registry:cooperative_list")),
+        NavItem("unions", _("اتحادیه‌ها"), reverse("registry:union_list")),
+    ]
+    if user.is_authenticated:
+        for coop_id in sorted(user.cooperative_ids)[:1]:
+            items.append(
+                NavItem("my_cooperative", _("تعاونی من"), reverse("registry:cooperative_detail", args=[coop_id]))
+            )
+        for union_id in sorted(user.union_ids)[:1]:
+            items.append(
+                NavItem("my_union", _("اتحادیه من"), reverse("registry:union_detail", args=[union_id]))
+            )
+        if user.has_role(Role.ADMIN):
+            items.append(NavItem("audit", _("گزارش ممیزی"), reverse("core:audit_log")))
+            items.append(NavItem("admin", _("مدیریت سامانه"), reverse("admin:index")))
+    items.append(NavItem("api", _("API"), reverse("api:openapi-view")))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = request.user
+    language = get_language() or settings.LANGUAGE_CODE
+    return {
+        "nav_items": nav_items(user),
+        "chamber_name": settings.HAMAFZA_CHAMBER_NAME,
+        "demo_mode": settings.DEMO,
+        "language_dir": "rtl" if language.startswith("fa") else "ltr",
+        "LANGUAGES": settings.LANGUAGES,
+    }

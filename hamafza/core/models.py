@@ -1,0 +1,34 @@
+"""Cross-cutting records: the audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """Who changed what and when. Written only by `hamafza.core.audit.record`."""
+
+    at = models.DateTimeField(_("زمان"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("انجام‌دهنده"),
+    )
+    action = models.CharField(_("کار"), max_length=64, db_index=True)
+    target_type = models.CharField(_("نوع"), max_length=64, blank=True)
+    target_id = models.CharField(_("شناسه"), max_length=64, blank=True)
+    target_repr = models.CharField(_("موضوع"), max_length=255, blank=True)
+    changes = models.JSONField(_("تغییرات"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("نشانی IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("رویداد ممیزی")
+        verbose_name_plural = _("رویدادهای ممیزی")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
