@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hamafza.accounts.models import Role, RoleAssignment, User
 from hamafza.persian.identifiers import national_id_check_digit
 from hamafza.registry.models import Cooperative, County, Sector, Union
+from hamafza.registry.reference import ensure_reference_data
 
 PERSONAS = ["public", "coop", "coop2", "union", "staff", "board", "directorate", "admin"]
 PASSWORD = "correct-horse-battery"
@@ -60,6 +61,8 @@ def make_user(username: str, role: str | None, **org) -> User:
 
 @pytest.fixture
 def world(db):
+    # Transactional tests (the browser's live server) flush the database, reference data too.
+    ensure_reference_data(County, Sector)
     mashhad = County.objects.get(name="مشهد")
     neyshabur = County.objects.get(name="نیشابور")
     saffron = Sector.objects.get(name="کشاورزی")

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from hamafza.accounts.models import RoleAssignment, User
 
@@ -23,9 +23,13 @@ class UserAdmin(BaseUserAdmin):
 
 def _admin_login(request, extra_context=None):
     """The admin signs in through Hamafza's own sign-in page (throttled, two-factor)."""
-    if request.user.is_authenticated:
-        raise PermissionDenied
     target = request.GET.get("next", reverse("admin:index"))
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(target)
+        raise PermissionDenied
     return redirect(reverse("accounts:login") + "?" + urlencode({"next": target}))
 
 

@@ -4,19 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from hamafza.persian.text import normalize
-    from hamafza.registry.data.reference import COUNTIES, PROVINCE, SECTORS
+    from hamafza.registry.reference import ensure_reference_data
 
-    County = apps.get_model("registry", "County")
-    Sector = apps.get_model("registry", "Sector")
-    for name in COUNTIES:
-        County.objects.get_or_create(
-            name=name, defaults={"province": PROVINCE, "name_key": normalize(name)}
-        )
-    for order, name in enumerate(SECTORS, start=1):
-        Sector.objects.get_or_create(
-            name=name, defaults={"order": order, "name_key": normalize(name)}
-        )
+    ensure_reference_data(apps.get_model("registry", "County"), apps.get_model("registry", "Sector"))
 
 
 class Migration(migrations.Migration):
