@@ -8,13 +8,14 @@ board, directorate, admin. Staff roles sign in with a verified second factor.
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hamafza.accounts.models import Role, RoleAssignment, User
 from hamafza.persian.identifiers import national_id_check_digit
-from hamafza.registry.models import Cooperative, County, Sector, Union
+from hamafza.registry.models import Cooperative, County, ImportJob, Sector, Union
 from hamafza.registry.reference import ensure_reference_data
 
 PERSONAS = ["public", "coop", "coop2", "union", "staff", "board", "directorate", "admin"]
@@ -85,7 +86,21 @@ def world(db):
         "directorate": make_user("directorate", Role.DIRECTORATE),
         "admin": make_user("admin", Role.ADMIN),
     }
-    return SimpleNamespace(union=union, coop_a=coop_a, coop_b=coop_b, users=users)
+    job = ImportJob(created_by=users["staff"], original_name="registry.csv", state="ready")
+    job.file.save("registry.csv", ContentFile(SAMPLE_CSV.encode()), save=False)
+    job.save()
+    return SimpleNamespace(union=union, coop_a=coop_a, coop_b=coop_b, users=users, job=job)
+
+
+SAMPLE_CSV = (
+    "نام تعاونی,شناسه ملی,شماره ثبت,شهرستان,گروه فعالیت\n"
+    f"شرکت تعاونی زرشک‌کاران قائن,{make_national_id(77)},777,مشهد,کشاورزی\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def sign_in(client: Client, user: User) -> Client:

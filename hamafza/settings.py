@@ -240,6 +240,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hamafza@localhost")
 HAMAFZA_PROVINCE = os.environ.get("HAMAFZA_PROVINCE", "خراسان رضوی")
 HAMAFZA_CHAMBER_NAME = os.environ.get("HAMAFZA_CHAMBER_NAME", "اتاق تعاون خراسان رضوی")
 
+# Background tasks: an in-process thread pool (hamafza.core.tasks); immediate in tests.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "hamafza.core.tasks.ThreadBackend"
+    }
+}
+
 # API tokens live this many days.
 API_TOKEN_DAYS = int(os.environ.get("HAMAFZA_API_TOKEN_DAYS", "30"))
 

@@ -12,5 +12,7 @@ def paginate(queryset: QuerySet, page: int, page_size: int, serialize) -> dict:
         raise HttpError(400, f"page_size must be between 1 and {MAX_PAGE_SIZE}")
     count = queryset.count()
     start = (page - 1) * page_size
-    results = [serialize(obj) for obj in queryset[start : start + page_size]] if start < count else []
+    results = (
+        [serialize(obj) for obj in queryset[start : start + page_size]] if start < count else []
+    )
     return {"count": count, "results": results}

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -46,7 +45,9 @@ def _resolve(model, value: str, field: str = "name_key") -> int | None:
             if found:
                 return found
     else:
-        found = model.objects.filter(**{field: normalize(value)}).values_list("pk", flat=True).first()
+        found = (
+            model.objects.filter(**{field: normalize(value)}).values_list("pk", flat=True).first()
+        )
         if found:
             return found
     raise HttpError(400, f"unknown {model._meta.model_name}: {value}")

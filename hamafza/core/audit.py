@@ -39,6 +39,9 @@ def record(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
-        changes={k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v] for k, v in (changes or {}).items()},
+        changes={
+            k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v]
+            for k, v in (changes or {}).items()
+        },
         ip_address=ip_address,
     )

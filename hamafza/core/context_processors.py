@@ -27,12 +27,20 @@ def nav_items(user) -> list[NavItem]:
     if user.is_authenticated:
         for coop_id in sorted(user.cooperative_ids)[:1]:
             items.append(
-                NavItem("my_cooperative", _("تعاونی من"), reverse("registry:cooperative_detail", args=[coop_id]))
+                NavItem(
+                    "my_cooperative",
+                    _("تعاونی من"),
+                    reverse("registry:cooperative_detail", args=[coop_id]),
+                )
             )
         for union_id in sorted(user.union_ids)[:1]:
             items.append(
-                NavItem("my_union", _("اتحادیه من"), reverse("registry:union_detail", args=[union_id]))
+                NavItem(
+                    "my_union", _("اتحادیه من"), reverse("registry:union_detail", args=[union_id])
+                )
             )
+        if user.has_role(Role.STAFF, Role.ADMIN):
+            items.append(NavItem("import", _("ورود از اکسل"), reverse("registry:import")))
         if user.has_role(Role.ADMIN):
             items.append(NavItem("audit", _("گزارش ممیزی"), reverse("core:audit_log")))
             items.append(NavItem("admin", _("مدیریت سامانه"), reverse("admin:index")))

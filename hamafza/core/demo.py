@@ -224,7 +224,8 @@ def _date_between(rng: random.Random, start: datetime.date, end: datetime.date) 
 def _members(rng: random.Random, sector: str) -> int:
     if sector in ("مسکن", "تأمین نیاز مصرف‌کنندگان", "اعتبار"):
         return int(rng.lognormvariate(5.2, 0.9)) + 7
-    return max(3, int(rng.lognormvariate(3.0, 0.8)))
+    floor = 7 if rng.random() < 0.97 else 3  # a few below the legal minimum, as in life
+    return max(floor, int(rng.lognormvariate(3.0, 0.8)))
 
 
 def _fill_keys(obj) -> None:

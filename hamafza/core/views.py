@@ -25,9 +25,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if actor:
         events = events.filter(actor__username=actor)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "core/audit_log.html", {"page": page, "action": action, "actor": actor}
-    )
+    return render(request, "core/audit_log.html", {"page": page, "action": action, "actor": actor})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -36,7 +34,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def _api_error(request: HttpRequest, detail: str, status: int) -> JsonResponse | None:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     return None
 
 
@@ -51,6 +51,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _api_error(request, _("خطای پیش‌بینی‌نشده در سامانه رخ داد."), 500) or defaults.server_error(
-        request
-    )
+    return _api_error(
+        request, _("خطای پیش‌بینی‌نشده در سامانه رخ داد."), 500
+    ) or defaults.server_error(request)

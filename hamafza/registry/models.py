@@ -241,3 +241,49 @@ __all__ = [
     "Status",
     "Union",
 ]
+
+
+class ImportJob(models.Model):
+    """One registry import started in the browser: checked, previewed, then applied."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("در حال بررسی")
+        REJECTED = "rejected", _("رد شد")
+        READY = "ready", _("آماده ورود")
+        IMPORTING = "importing", _("در حال ورود")
+        DONE = "done", _("انجام شد")
+        FAILED = "failed", _("ناموفق")
+
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("کاربر")
+    )
+    created_at = models.DateTimeField(_("زمان"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("پایان"), null=True, blank=True)
+    original_name = models.CharField(_("نام فایل"), max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    state = models.CharField(
+        _("وضعیت"), max_length=16, choices=State.choices, default=State.CHECKING
+    )
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    # Every problem: [{"row", "column", "value", "reason"}]; header problems as row 1.
+    problems = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("ورود از فایل")
+        verbose_name_plural = _("ورودها از فایل")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 0
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.IMPORTING)

@@ -75,7 +75,9 @@ def filter_by_query(queryset: QuerySet, query: str, *, indexed: bool = True) -> 
     plain = to_latin_digits(query).strip()
     return queryset.annotate(
         search_rank=Case(
-            When(Q(name_key=key) | Q(national_id=plain) | Q(registration_number=plain), then=Value(0)),
+            When(
+                Q(name_key=key) | Q(national_id=plain) | Q(registration_number=plain), then=Value(0)
+            ),
             When(name_key__startswith=key, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),

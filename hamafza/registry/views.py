@@ -1,11 +1,23 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hamafza.accounts.permissions import role_required, signin_required
 from hamafza.persian.text import to_latin_digits
-from hamafza.registry import selectors
-from hamafza.registry.models import County, Sector, Status, Union
-from hamafza.registry.permissions import get_cooperative_for_user
+from hamafza.registry import importer, selectors, services
+from hamafza.registry.exporter import export
+from hamafza.registry.forms import CooperativeForm, ImportUploadForm
+from hamafza.registry.models import Cooperative, County, ImportJob, Sector, Status, Union
+from hamafza.registry.permissions import (
+    REGISTRY_EDITORS,
+    REGISTRY_READERS,
+    get_cooperative_for_user,
+)
+from hamafza.registry.spreadsheets import write_xlsx
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -50,6 +62,9 @@ def cooperative_list(request: HttpRequest) -> HttpResponse:
         "page_size": page_size,
         "page_sizes": PAGE_SIZES,
     }
+    context["can_export"] = request.user.is_authenticated and request.user.has_role(
+        *REGISTRY_READERS
+    )
     template = "registry/cooperative_list.html"
     if request.htmx and request.htmx.target == "directory-results":
         template += "#results"
@@ -70,6 +85,33 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@signin_required
+def cooperative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cooperative, _private, editable = get_cooperative_for_user(request.user, pk)
+    if not editable:
+        raise PermissionDenied
+    staff = request.user.has_role(*REGISTRY_EDITORS)
+    # The form works on its own copy, so the service sees the values before the change.
+    form = CooperativeForm(
+        request.POST or None, instance=Cooperative.objects.get(pk=pk), staff=staff
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = services.cooperative_update(
+            actor=request.user, cooperative=cooperative, **form.changed_values()
+        )
+        if changes:
+            messages.success(request, _("تغییرات ذخیره شد."))
+        else:
+            messages.info(request, _("چیزی تغییر نکرده بود."))
+        return redirect("registry:cooperative_detail", pk=pk)
+    return render(
+        request,
+        "registry/cooperative_edit.html",
+        {"coop": cooperative, "form": form, "staff": staff},
+        status=422 if form.errors else 200,
+    )
+
+
 def union_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     page = Paginator(selectors.union_list(q=q), 50).get_page(request.GET.get("page"))
@@ -85,3 +127,75 @@ def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/union_detail.html",
         {"union": union, "page": page, "totals": selectors.union_totals(union)},
     )
+
+
+@role_required(*REGISTRY_READERS)
+def cooperative_export(request: HttpRequest) -> HttpResponse:
+    """Exactly the directory's current filter, as an xlsx file."""
+    qs = selectors.cooperative_search(**_directory_filters(request))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        export(qs, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="cooperatives-{stamp}.xlsx"'
+    return response
+
+
+def _get_job_for_user(request: HttpRequest, pk: int) -> ImportJob:
+    return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+
+
+@role_required(*REGISTRY_EDITORS)
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.import_job_start(actor=request.user, uploaded=form.cleaned_data["file"])
+        return redirect("registry:import_detail", pk=job.pk)
+    jobs = ImportJob.objects.select_related("created_by")[:10]
+    return render(
+        request,
+        "registry/import_start.html",
+        {"form": form, "jobs": jobs, "columns": importer.COLUMNS},
+        status=422 if form.errors else 200,
+    )
+
+
+@role_required(*REGISTRY_EDITORS)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    template = "registry/import_detail.html"
+    if request.htmx and job.running is False and request.GET.get("poll"):
+        # The job finished while the page polled: reload the whole page once.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if request.htmx and request.GET.get("poll"):
+        template += "#progress"
+    return render(request, template, {"job": job})
+
+
+@role_required(*REGISTRY_EDITORS)
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    if request.method != "POST":
+        return redirect("registry:import_detail", pk=pk)
+    try:
+        services.import_job_confirm(actor=request.user, job=job)
+    except ValueError:
+        messages.error(request, _("این فایل آماده ورود نیست."))
+    return redirect("registry:import_detail", pk=pk)
+
+
+@role_required(*REGISTRY_EDITORS)
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    header = [_("ردیف"), _("ستون"), _("مقدار"), _("مشکل"), _("نوع")]
+    rows = [[p["row"], p["column"], p["value"], p["reason"], _("خطا")] for p in job.problems]
+    rows += [[p["row"], p["column"], p["value"], p["reason"], _("هشدار")] for p in job.warnings]
+    response = HttpResponse(
+        write_xlsx(header, iter(rows), title=_("گزارش")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-report-{job.pk}.xlsx"'
+    return response

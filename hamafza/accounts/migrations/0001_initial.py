@@ -4,62 +4,231 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import hamafza.persian.identifiers
 from django.conf import settings
 from django.db import migrations, models
 
+import hamafza.persian.identifiers
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('registry', '0003_search_index'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("registry", "0003_search_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('mobile', models.CharField(blank=True, max_length=11, validators=[hamafza.persian.identifiers.MobileValidator()], verbose_name='تلفن همراه')),
-                ('is_demo', models.BooleanField(default=False, editable=False, verbose_name='حساب نمایشی')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "mobile",
+                    models.CharField(
+                        blank=True,
+                        max_length=11,
+                        validators=[hamafza.persian.identifiers.MobileValidator()],
+                        verbose_name="تلفن همراه",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, editable=False, verbose_name="حساب نمایشی"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'کاربر',
-                'verbose_name_plural': 'کاربران',
+                "verbose_name": "کاربر",
+                "verbose_name_plural": "کاربران",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('cooperative', 'نماینده تعاونی'), ('union', 'نماینده اتحادیه'), ('staff', 'کارشناس اتاق'), ('board', 'عضو هیئت رئیسه'), ('directorate', 'کارشناس اداره کل تعاون'), ('admin', 'مدیر سامانه')], max_length=20, verbose_name='نقش')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='زمان ایجاد')),
-                ('cooperative', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='representatives', to='registry.cooperative', verbose_name='تعاونی')),
-                ('union', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='representatives', to='registry.union', verbose_name='اتحادیه')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL, verbose_name='کاربر')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("cooperative", "نماینده تعاونی"),
+                            ("union", "نماینده اتحادیه"),
+                            ("staff", "کارشناس اتاق"),
+                            ("board", "عضو هیئت رئیسه"),
+                            ("directorate", "کارشناس اداره کل تعاون"),
+                            ("admin", "مدیر سامانه"),
+                        ],
+                        max_length=20,
+                        verbose_name="نقش",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="زمان ایجاد")),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="representatives",
+                        to="registry.cooperative",
+                        verbose_name="تعاونی",
+                    ),
+                ),
+                (
+                    "union",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="representatives",
+                        to="registry.union",
+                        verbose_name="اتحادیه",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="کاربر",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'نقش کاربر',
-                'verbose_name_plural': 'نقش\u200cهای کاربران',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('cooperative__isnull', False), ('role', 'cooperative'), ('union__isnull', True)), models.Q(('cooperative__isnull', True), ('role', 'union'), ('union__isnull', False)), models.Q(models.Q(('role__in', ['cooperative', 'union']), _negated=True), ('cooperative__isnull', True), ('union__isnull', True)), _connector='OR'), name='role_organisation_matches', violation_error_message='نقش نماینده تعاونی یا اتحادیه باید به همان سازمان وصل باشد و نقش\u200cهای دیگر به هیچ سازمانی.'), models.UniqueConstraint(condition=models.Q(('role', 'cooperative')), fields=('user', 'role', 'cooperative'), name='unique_cooperative_role'), models.UniqueConstraint(condition=models.Q(('role', 'union')), fields=('user', 'role', 'union'), name='unique_union_role'), models.UniqueConstraint(condition=models.Q(('role__in', ['cooperative', 'union']), _negated=True), fields=('user', 'role'), name='unique_plain_role')],
+                "verbose_name": "نقش کاربر",
+                "verbose_name_plural": "نقش\u200cهای کاربران",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("cooperative__isnull", False),
+                                ("role", "cooperative"),
+                                ("union__isnull", True),
+                            ),
+                            models.Q(
+                                ("cooperative__isnull", True),
+                                ("role", "union"),
+                                ("union__isnull", False),
+                            ),
+                            models.Q(
+                                models.Q(("role__in", ["cooperative", "union"]), _negated=True),
+                                ("cooperative__isnull", True),
+                                ("union__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="role_organisation_matches",
+                        violation_error_message="نقش نماینده تعاونی یا اتحادیه باید به همان سازمان وصل باشد و نقش\u200cهای دیگر به هیچ سازمانی.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("role", "cooperative")),
+                        fields=("user", "role", "cooperative"),
+                        name="unique_cooperative_role",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("role", "union")),
+                        fields=("user", "role", "union"),
+                        name="unique_union_role",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("role__in", ["cooperative", "union"]), _negated=True),
+                        fields=("user", "role"),
+                        name="unique_plain_role",
+                    ),
+                ],
             },
         ),
     ]

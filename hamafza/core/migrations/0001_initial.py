@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,23 +14,45 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='زمان')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='کار')),
-                ('target_type', models.CharField(blank=True, max_length=64, verbose_name='نوع')),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name='شناسه')),
-                ('target_repr', models.CharField(blank=True, max_length=255, verbose_name='موضوع')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='تغییرات')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='نشانی IP')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='انجام\u200cدهنده')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="زمان")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="کار")),
+                ("target_type", models.CharField(blank=True, max_length=64, verbose_name="نوع")),
+                ("target_id", models.CharField(blank=True, max_length=64, verbose_name="شناسه")),
+                ("target_repr", models.CharField(blank=True, max_length=255, verbose_name="موضوع")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="تغییرات")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="نشانی IP"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="انجام\u200cدهنده",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'رویداد ممیزی',
-                'verbose_name_plural': 'رویدادهای ممیزی',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='core_audite_target__8673ce_idx')],
+                "verbose_name": "رویداد ممیزی",
+                "verbose_name_plural": "رویدادهای ممیزی",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id"], name="core_audite_target__8673ce_idx"
+                    )
+                ],
             },
         ),
     ]

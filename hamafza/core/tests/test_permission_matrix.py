@@ -43,7 +43,7 @@ EXPECTED: dict[str, Row] = {
     "core:audit_log": Row(only("admin")),
     "set_language": Row(ALL, method="post", data=lambda w: {"language": "en"}, ok=(302,)),
     # Accounts
-    "accounts:login": Row(ALL, per_persona={p: (302,) for p in SIGNED_IN}),
+    "accounts:login": Row(ALL, per_persona=dict.fromkeys(SIGNED_IN, (302,))),
     "accounts:logout": Row(ALL, method="post", ok=(302,)),
     "accounts:profile": Row(SIGNED_IN),
     "accounts:two_factor_setup": Row(SIGNED_IN),
@@ -58,6 +58,16 @@ EXPECTED: dict[str, Row] = {
     # Registry
     "registry:cooperative_list": Row(ALL),
     "registry:cooperative_detail": Row(ALL, kwargs=lambda w: {"pk": w.coop_a.pk}),
+    "registry:cooperative_edit": Row(
+        only("coop", "staff", "admin"), kwargs=lambda w: {"pk": w.coop_a.pk}
+    ),
+    "registry:cooperative_export": Row(only("staff", "board", "directorate", "admin")),
+    "registry:import": Row(only("staff", "admin")),
+    "registry:import_detail": Row(only("staff", "admin"), kwargs=lambda w: {"pk": w.job.pk}),
+    "registry:import_confirm": Row(
+        only("staff", "admin"), kwargs=lambda w: {"pk": w.job.pk}, method="post", ok=(302,)
+    ),
+    "registry:import_report": Row(only("staff", "admin"), kwargs=lambda w: {"pk": w.job.pk}),
     "registry:union_list": Row(ALL),
     "registry:union_detail": Row(ALL, kwargs=lambda w: {"pk": w.union.pk}),
     # API

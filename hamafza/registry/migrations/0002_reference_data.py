@@ -6,7 +6,9 @@ from django.db import migrations
 def load(apps, schema_editor):
     from hamafza.registry.reference import ensure_reference_data
 
-    ensure_reference_data(apps.get_model("registry", "County"), apps.get_model("registry", "Sector"))
+    ensure_reference_data(
+        apps.get_model("registry", "County"), apps.get_model("registry", "Sector")
+    )
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.persian.forms import (
+    JalaliDateField,
+    MobileField,
+    NationalIdField,
+    PersianIntegerField,
+    PostalCodeField,
+)
+from hamafza.registry.models import Cooperative, Union
+from hamafza.registry.services import REPRESENTATIVE_FIELDS, STAFF_FIELDS
+
+
+class CooperativeForm(forms.ModelForm):
+    """The edit form; which fields appear depends on who edits (registry.services)."""
+
+    national_id = NationalIdField(label=_("شناسه ملی"))
+    registered_on = JalaliDateField(label=_("تاریخ ثبت"), required=False)
+    members = PersianIntegerField(label=_("تعداد اعضا"), min_value=0)
+    employees = PersianIntegerField(label=_("تعداد شاغلین"), min_value=0)
+    capital_rial = PersianIntegerField(label=_("سرمایه (ریال)"), min_value=0)
+    mobile = MobileField(label=_("تلفن همراه"), required=False)
+    postal_code = PostalCodeField(label=_("کد پستی"), required=False)
+
+    class Meta:
+        model = Cooperative
+        fields = STAFF_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "address": forms.TextInput(),
+            "website": forms.URLInput(attrs={"dir": "ltr"}),
+            "isic_codes": forms.TextInput(attrs={"dir": "ltr"}),
+        }
+
+    def __init__(self, *args, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = STAFF_FIELDS if staff else REPRESENTATIVE_FIELDS
+        for name in list(self.fields):
+            if name not in allowed:
+                del self.fields[name]
+        if "union" in self.fields:
+            self.fields["union"].queryset = Union.objects.order_by("name")
+        if "website" in self.fields:
+            self.fields["website"].assume_scheme = "https"
+
+    def changed_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("فایل اکسل (xlsx) یا csv"),
+        help_text=_("ردیف اول سرستون‌ها؛ ستون‌ها با نام فارسی یا انگلیسی و به هر ترتیب."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        from hamafza.registry.spreadsheets import MAX_FILE_BYTES
+
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("فایل بزرگ‌تر از حد مجاز (۵۰ مگابایت) است؛ آن را در چند فایل بفرستید.")
+            )
+        if uploaded.size == 0:
+            raise forms.ValidationError(_("فایل خالی است."))
+        return uploaded
