@@ -19,7 +19,7 @@ from hamafza.registry.models import Cooperative, County, ImportJob, Sector, Unio
 from hamafza.registry.reference import ensure_reference_data
 
 PERSONAS = ["public", "coop", "coop2", "union", "staff", "board", "directorate", "admin"]
-PASSWORD = "correct-horse-battery"
+PASSWORD = "correct-horse-battery"  # noqa: S105 (test users only)
 
 
 def make_national_id(n: int) -> str:

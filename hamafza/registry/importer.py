@@ -171,8 +171,10 @@ class _Lookups:
             self.unions_by_id[u.national_id] = u.pk
 
 
-def _clean_row(cells: dict[str, Any], lookups: _Lookups, rownum: int, plan: Plan) -> dict | None:
-    """Field values of one row (empty cells absent), or None when it has errors."""
+def _clean_row(
+    cells: dict[str, Any], lookups: _Lookups, rownum: int, plan: Plan
+) -> tuple[dict, bool]:
+    """Field values of one row (empty cells absent; invalid ones too), and whether it is clean."""
     values: dict[str, Any] = {}
     errors_before = len(plan.errors)
 
@@ -256,7 +258,7 @@ def _clean_row(cells: dict[str, Any], lookups: _Lookups, rownum: int, plan: Plan
             error(field_name, raw, " ".join(exc.messages))
         except ValueError as exc:
             error(field_name, raw, str(exc) or _("مقدار پذیرفته نیست."))
-    return values if len(plan.errors) == errors_before else None
+    return values, len(plan.errors) == errors_before
 
 
 MODEL_FIELD = {"county": "county_id", "sector": "sector_id", "union": "union_id"}
@@ -276,10 +278,10 @@ def plan(sheet: Sheet, *, progress: Callable[[int, int], None] | None = None) ->
             continue
         result.total += 1
         cells = {f: (row[i] if i < len(row) else None) for f, i in columns.items()}
-        values = _clean_row(cells, lookups, rownum, result)
-        if values is None:
+        values, clean = _clean_row(cells, lookups, rownum, result)
+        national_id = values.get("national_id")
+        if national_id is None:
             continue
-        national_id = values["national_id"]
         if national_id in seen:
             result.errors.append(
                 Problem(
@@ -291,7 +293,8 @@ def plan(sheet: Sheet, *, progress: Callable[[int, int], None] | None = None) ->
             )
             continue
         seen[national_id] = rownum
-        cleaned.append((rownum, values))
+        if clean:
+            cleaned.append((rownum, values))
         if progress and result.total % CHUNK == 0:
             progress(result.total, len(sheet.rows))
     if result.total == 0:
@@ -306,7 +309,7 @@ def plan(sheet: Sheet, *, progress: Callable[[int, int], None] | None = None) ->
                 national_id__in=[v["national_id"] for _, v in chunk]
             )
         }
-        for rownum, values in chunk:
+        for _rownum, values in chunk:
             current = existing.get(values["national_id"])
             if current is None:
                 missing = [

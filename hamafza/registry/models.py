@@ -96,15 +96,13 @@ class LegalEntity(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def build_search_key(self) -> str:
-        return search_key(
-            " ".join([self.name, self.national_id, self.registration_number, self.ceo_name])
-        )
-
     def save(self, *args, **kwargs):
         self.name_key = normalize(self.name)
         self.search_key = self.build_search_key()
         super().save(*args, **kwargs)
+
+    def build_search_key(self) -> str:
+        return search_key(self.name, self.national_id, self.registration_number, self.ceo_name)
 
 
 class Union(LegalEntity):

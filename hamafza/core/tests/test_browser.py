@@ -5,11 +5,14 @@ fixtures and helpers are in `browser.py`. Screenshots of the main pages go to
 artifacts/screenshots/ for people to look at.
 """
 
+import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from hamafza.conftest import PERSONAS
 from hamafza.core.tests.browser import (
@@ -28,10 +31,10 @@ EXPECTED_NAV = {
     "coop": ["home", "cooperatives", "unions", "my_cooperative", "api"],
     "coop2": ["home", "cooperatives", "unions", "my_cooperative", "api"],
     "union": ["home", "cooperatives", "unions", "my_union", "api"],
-    "staff": PUBLIC_NAV,
+    "staff": ["home", "cooperatives", "unions", "import", "api"],
     "board": PUBLIC_NAV,
     "directorate": PUBLIC_NAV,
-    "admin": ["home", "cooperatives", "unions", "audit", "admin", "api"],
+    "admin": ["home", "cooperatives", "unions", "import", "audit", "admin", "api"],
 }
 ENGLISH_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 
@@ -70,7 +73,8 @@ def test_main_navigation_shows_what_the_role_may_use(persona, world, live_server
         assert nav_keys(page) == EXPECTED_NAV[persona]
         if persona == "public":
             assert page.locator("[data-testid=login-link]").is_visible()
-            assert page.locator("a[href^='/admin/'], a[href^='/audit/']").count() == 0
+            admin_links = "a[href^='/admin/'], a[href^='/audit/'], a[href*='/import']"
+            assert page.locator(admin_links).count() == 0
         else:
             assert page.locator("[data-testid=user-menu]").inner_text().strip() == persona
         if persona in {"coop", "coop2"}:
@@ -144,36 +148,44 @@ def test_public_home_is_persian_rtl_and_asks_no_other_host(world, live_server, b
     assert watch.problems() == []
 
 
+def type_search(page, text: str, *, clear: bool = False) -> None:
+    """Type into the directory's search box like a person; wait for the answer to that query."""
+    box = page.locator("#f-q")
+    if clear:
+        box.fill("")
+    query = box.input_value() + text
+
+    def answers_query(response) -> bool:
+        url = urlsplit(response.url)
+        return url.path == "/registry/cooperatives/" and parse_qs(url.query).get("q") == [query]
+
+    with page.expect_response(answers_query):
+        box.press_sequentially(text, delay=30)
+
+
 def test_directory_search_updates_as_you_type(world, live_server, browser_page):
     page = browser_page
     watch = PageWatch.attach(page)
     page.goto(live_server.url + "/registry/cooperatives/")
     count = page.locator("[data-testid=result-count]")
     rows = page.locator("[data-testid=directory-table] tbody tr")
-    assert count.inner_text().strip() == "۲ تعاونی"
+    expect(count).to_have_text("۲ تعاونی")
 
-    page.locator("#f-q").press_sequentially("زعفران", delay=30)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=result-count]').innerText.trim() === '۱ تعاونی'"
-    )
-    assert rows.count() == 1
-    assert SAFFRON in rows.first.inner_text()
-    assert "q=" in page.url, "the search is in the address, so it can be shared"
+    type_search(page, "زعفران")
+    expect(count).to_have_text("۱ تعاونی")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(SAFFRON)
+    expect(page).to_have_url(re.compile(r"[?&]q="))  # the search can be shared as a link
 
     # Official documents still use Arabic kaf and yeh: «شركت تعاوني» finds «شرکت تعاونی».
-    page.locator("#f-q").fill("")
-    page.locator("#f-q").press_sequentially("شركت تعاوني", delay=30)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=result-count]').innerText.trim() === '۲ تعاونی'"
-    )
-    text = page.locator("[data-testid=directory-table]").inner_text()
-    assert SAFFRON in text and TURQUOISE in text
+    type_search(page, "شركت تعاوني", clear=True)
+    expect(count).to_have_text("۲ تعاونی")
+    expect(rows.filter(has_text=SAFFRON)).to_have_count(1)
+    expect(rows.filter(has_text=TURQUOISE)).to_have_count(1)
 
-    page.locator("#f-q").press_sequentially(" فيروزه", delay=30)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=result-count]').innerText.trim() === '۱ تعاونی'"
-    )
-    assert TURQUOISE in rows.first.inner_text()
+    type_search(page, " فيروزه")
+    expect(count).to_have_text("۱ تعاونی")
+    expect(rows.first).to_contain_text(TURQUOISE)
     assert watch.problems() == []
 
 

@@ -162,7 +162,7 @@ ADMIN_SAMPLE_NAMES = [
 ]
 
 
-@pytest.mark.parametrize("name", [n for n in ADMIN_SAMPLE_NAMES])
+@pytest.mark.parametrize("name", ADMIN_SAMPLE_NAMES)
 def test_it_keeps_the_django_admin_to_administrators(name, world, client_for):
     url = reverse(name)
     for persona in PERSONAS:

@@ -44,5 +44,5 @@ class Command(BaseCommand):
             sys.exit(1)
         self.stdout.write(
             f"{s['total']} rows: {s['new']} new, {s['updated']} updated, {s['unchanged']} unchanged "
-            f"({verb} applied{'' if not dry_run else ''}) in {time.monotonic() - started:.1f}s"
+            f"({verb} applied) in {time.monotonic() - started:.1f}s"
         )
