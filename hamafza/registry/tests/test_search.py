@@ -85,7 +85,7 @@ def test_it_ranks_exact_then_prefix_then_the_rest(db):
 
 def test_it_agrees_with_the_reference_rule(coops):
     rng = random.Random(7)
-    words = " ".join(NAMES).split() + ["زعفران", "کار", "تعاون", "ني", "ك", "فرش دست"]
+    words = [*" ".join(NAMES).split(), "زعفران", "کار", "تعاون", "ني", "ك", "فرش دست"]
     queries = [" ".join(rng.sample(words, rng.randint(1, 2))) for _ in range(60)]
     queries += [w[: rng.randint(1, len(w))] for w in rng.sample(words, 30)]
     for q in queries:
