@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hamafza.accounts.models import Role, RoleAssignment, User
 from hamafza.persian.identifiers import national_id_check_digit
-from hamafza.registry.models import Cooperative, County, ImportJob, Sector, Union
+from hamafza.registry.models import Cooperative, County, Document, ImportJob, Sector, Union
 from hamafza.registry.reference import ensure_reference_data
 
 PERSONAS = ["public", "coop", "coop2", "union", "staff", "board", "directorate", "admin"]
@@ -89,7 +89,19 @@ def world(db):
     job = ImportJob(created_by=users["staff"], original_name="registry.csv", state="ready")
     job.file.save("registry.csv", ContentFile(SAMPLE_CSV.encode()), save=False)
     job.save()
-    return SimpleNamespace(union=union, coop_a=coop_a, coop_b=coop_b, users=users, job=job)
+    document = Document(
+        cooperative=coop_a,
+        kind="articles",
+        title="اساسنامه",
+        original_name="asasnameh.pdf",
+        content_type="application/pdf",
+        size=20,
+    )
+    document.file.save("doc", ContentFile(b"%PDF-1.4 test file\n"), save=False)
+    document.save()
+    return SimpleNamespace(
+        union=union, coop_a=coop_a, coop_b=coop_b, users=users, job=job, document=document
+    )
 
 
 SAMPLE_CSV = (

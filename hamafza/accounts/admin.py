@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from hamafza.accounts.models import RoleAssignment, User
+from hamafza.core import audit
+from hamafza.core.admin_audit import AuditedAdmin
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -15,10 +17,31 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Hamafza", {"fields": ["mobile"]}))
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit.record(
+                actor=request.user,
+                action="accounts.role_remove",
+                target=form.instance,
+                changes={"role": str(obj)},
+            )
+            obj.delete()
+        for obj in instances:
+            obj.full_clean()
+            obj.save()
+            audit.record(
+                actor=request.user,
+                action="accounts.role_assign",
+                target=form.instance,
+                changes={"role": str(obj)},
+            )
+        formset.save_m2m()
 
 
 def _admin_login(request, extra_context=None):

@@ -1,22 +1,33 @@
 from django.contrib import admin
 
-from hamafza.registry.models import BoardMembership, Cooperative, County, Person, Sector, Union
+from hamafza.core.admin_audit import AuditedAdmin
+from hamafza.registry.models import (
+    BoardMembership,
+    Cooperative,
+    County,
+    Document,
+    ImportJob,
+    Person,
+    Sector,
+    Union,
+)
+from hamafza.registry.services import board_term_refresh
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(AuditedAdmin):
     list_display = ["name", "province"]
     search_fields = ["name"]
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(AuditedAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
 
 
 @admin.register(Union)
-class UnionAdmin(admin.ModelAdmin):
+class UnionAdmin(AuditedAdmin):
     list_display = ["name", "national_id", "county", "sector", "status"]
     list_filter = ["sector", "status"]
     search_fields = ["name", "national_id"]
@@ -29,7 +40,7 @@ class BoardInline(admin.TabularInline):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(admin.ModelAdmin):
+class CooperativeAdmin(AuditedAdmin):
     list_display = ["name", "national_id", "county", "sector", "status", "members"]
     list_filter = ["status", "sector", "county"]
     search_fields = ["name", "national_id", "registration_number"]
@@ -37,7 +48,29 @@ class CooperativeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["union"]
     inlines = [BoardInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        board_term_refresh(form.instance)
+
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     search_fields = ["full_name", "national_code"]
+
+
+@admin.register(Document)
+class DocumentAdmin(AuditedAdmin):
+    list_display = ["title", "cooperative", "kind", "uploaded_at"]
+    list_select_related = ["cooperative"]
+    raw_id_fields = ["cooperative"]
+    exclude = ["file"]
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "created_by", "created_at", "state"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

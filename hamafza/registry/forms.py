@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.core.uploads import detect
 from hamafza.persian.forms import (
     JalaliDateField,
     MobileField,
@@ -8,7 +9,7 @@ from hamafza.persian.forms import (
     PersianIntegerField,
     PostalCodeField,
 )
-from hamafza.registry.models import Cooperative, Union
+from hamafza.registry.models import Cooperative, Document, Union
 from hamafza.registry.services import REPRESENTATIVE_FIELDS, STAFF_FIELDS
 
 
@@ -65,4 +66,19 @@ class ImportUploadForm(forms.Form):
             )
         if uploaded.size == 0:
             raise forms.ValidationError(_("فایل خالی است."))
+        return uploaded
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("نوع سند"), choices=Document.Kind.choices)
+    title = forms.CharField(label=_("عنوان"), max_length=200)
+    file = forms.FileField(
+        label=_("فایل"),
+        help_text=_("PDF، JPG، PNG، docx یا xlsx؛ حداکثر ۱۰ مگابایت."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        self.detected_kind = detect(uploaded)
         return uploaded

@@ -1,6 +1,7 @@
 """The registry: counties, sectors, unions, cooperatives, persons and boards."""
 
 import datetime
+import uuid
 
 from django.db import models
 from django.utils import timezone
@@ -285,3 +286,43 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.state in (self.State.CHECKING, self.State.IMPORTING)
+
+
+def _document_path(instance: "Document", filename: str) -> str:
+    # The stored name is not the uploaded one: files are served only through a view.
+    return f"registry/documents/{instance.cooperative_id}/{timezone.now():%Y%m}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A cooperative's document (articles of association, licence …), private to those who
+    may see the cooperative's private data."""
+
+    class Kind(models.TextChoices):
+        ARTICLES = "articles", _("اساسنامه")
+        LICENCE = "licence", _("پروانه / مجوز")
+        REGISTRATION = "registration", _("آگهی ثبت / تغییرات")
+        MINUTES = "minutes", _("صورتجلسه مجمع")
+        FINANCIAL = "financial", _("صورت‌های مالی")
+        OTHER = "other", _("دیگر")
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="documents", verbose_name=_("تعاونی")
+    )
+    kind = models.CharField(_("نوع سند"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("عنوان"), max_length=200)
+    file = models.FileField(_("فایل"), upload_to=_document_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("زمان بارگذاری"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("سند")
+        verbose_name_plural = _("اسناد")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from hamafza.core import audit
-from hamafza.registry.models import BoardMembership, Cooperative, ImportJob, Union
+from hamafza.registry.models import BoardMembership, Cooperative, Document, ImportJob, Union
 
 # What a cooperative's own representative may change; identity and legal status come from
 # the registration office and are kept by chamber staff.
@@ -147,3 +147,42 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     job.save(update_fields=["state", "processed"])
     apply_import.enqueue(job.pk)
     return job
+
+
+@transaction.atomic
+def document_add(
+    *, actor, cooperative: Cooperative, kind: str, title: str, uploaded, content_type: str
+) -> Document:
+    document = Document(
+        cooperative=cooperative,
+        kind=kind,
+        title=title,
+        original_name=uploaded.name[:255],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    document.file.save("upload", uploaded, save=False)
+    document.full_clean()
+    document.save()
+    audit.record(
+        actor=actor,
+        action="registry.document_add",
+        target=cooperative,
+        changes={"document": title, "kind": kind, "size": uploaded.size},
+    )
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor, document: Document) -> None:
+    cooperative = document.cooperative
+    title = document.title
+    document.file.delete(save=False)
+    document.delete()
+    audit.record(
+        actor=actor,
+        action="registry.document_delete",
+        target=cooperative,
+        changes={"document": title},
+    )

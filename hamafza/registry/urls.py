@@ -8,6 +8,17 @@ urlpatterns = [
     path("cooperatives/", views.cooperative_list, name="cooperative_list"),
     path("cooperatives/<int:pk>/", views.cooperative_detail, name="cooperative_detail"),
     path("cooperatives/<int:pk>/edit/", views.cooperative_edit, name="cooperative_edit"),
+    path("cooperatives/<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path(
+        "cooperatives/<int:pk>/documents/<int:document_id>/",
+        views.document_download,
+        name="document_download",
+    ),
+    path(
+        "cooperatives/<int:pk>/documents/<int:document_id>/delete/",
+        views.document_delete,
+        name="document_delete",
+    ),
     path("cooperatives/export/", views.cooperative_export, name="cooperative_export"),
     path("import/", views.import_start, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),

@@ -1,17 +1,26 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.accounts.permissions import role_required, signin_required
+from hamafza.core.uploads import serve
 from hamafza.persian.text import to_latin_digits
 from hamafza.registry import importer, selectors, services
 from hamafza.registry.exporter import export
-from hamafza.registry.forms import CooperativeForm, ImportUploadForm
-from hamafza.registry.models import Cooperative, County, ImportJob, Sector, Status, Union
+from hamafza.registry.forms import CooperativeForm, DocumentForm, ImportUploadForm
+from hamafza.registry.models import (
+    Cooperative,
+    County,
+    Document,
+    ImportJob,
+    Sector,
+    Status,
+    Union,
+)
 from hamafza.registry.permissions import (
     REGISTRY_EDITORS,
     REGISTRY_READERS,
@@ -78,11 +87,74 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if private
         else None
     )
+    documents = cooperative.documents.all() if private else None
     return render(
         request,
         "registry/cooperative_detail.html",
-        {"coop": cooperative, "private": private, "editable": editable, "board": board},
+        {
+            "coop": cooperative,
+            "private": private,
+            "editable": editable,
+            "board": board,
+            "documents": documents,
+            "document_form": DocumentForm() if editable else None,
+        },
     )
+
+
+@signin_required
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    cooperative, _private, editable = get_cooperative_for_user(request.user, pk)
+    if not editable:
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("registry:cooperative_detail", pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.document_add(
+            actor=request.user,
+            cooperative=cooperative,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            uploaded=form.cleaned_data["file"],
+            content_type=form.detected_kind.content_type,
+        )
+        messages.success(request, _("سند بارگذاری شد."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("registry:cooperative_detail", pk=pk)
+
+
+def _get_document_for_user(request: HttpRequest, pk: int, document_id: int):
+    cooperative, private, editable = get_cooperative_for_user(request.user, pk)
+    if not private:
+        # Existence of another cooperative's documents is itself private.
+        raise Http404
+    return get_object_or_404(Document, pk=document_id, cooperative=cooperative), editable
+
+
+@signin_required
+def document_download(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    document, _editable = _get_document_for_user(request, pk, document_id)
+    extension = document.original_name.rsplit(".", 1)[-1] if "." in document.original_name else ""
+    return serve(
+        document.file,
+        content_type=document.content_type,
+        download_name=f"{document.title}.{extension}" if extension else document.title,
+    )
+
+
+@signin_required
+def document_delete(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    document, editable = _get_document_for_user(request, pk, document_id)
+    if not editable:
+        raise PermissionDenied
+    if request.method == "POST":
+        services.document_delete(actor=request.user, document=document)
+        messages.success(request, _("سند حذف شد."))
+    return redirect("registry:cooperative_detail", pk=pk)
 
 
 @signin_required

@@ -172,7 +172,12 @@ class PageWatch:
     def problems(self, *, ignore: Callable[[str], bool] = lambda message: False) -> list[str]:
         found = [f"console: {m}" for m in self.console_errors if not ignore(m)]
         found += [f"page error: {m}" for m in self.page_errors]
-        found += [f"request failed: {m}" for m in self.failed_requests if not ignore(m)]
+        # A request cut short by leaving the page (net::ERR_ABORTED) is no fault of the page.
+        found += [
+            f"request failed: {m}"
+            for m in self.failed_requests
+            if "net::ERR_ABORTED" not in m and not ignore(m)
+        ]
         return found
 
 

@@ -61,6 +61,23 @@ EXPECTED: dict[str, Row] = {
     "registry:cooperative_edit": Row(
         only("coop", "staff", "admin"), kwargs=lambda w: {"pk": w.coop_a.pk}
     ),
+    "registry:document_upload": Row(
+        only("coop", "staff", "admin"),
+        kwargs=lambda w: {"pk": w.coop_a.pk},
+        method="post",
+        ok=(302,),
+    ),
+    "registry:document_download": Row(
+        only("coop", "staff", "board", "directorate", "admin"),
+        kwargs=lambda w: {"pk": w.coop_a.pk, "document_id": w.document.pk},
+        denied=(404,),
+    ),
+    "registry:document_delete": Row(
+        only("coop", "staff", "admin"),
+        kwargs=lambda w: {"pk": w.coop_a.pk, "document_id": w.document.pk},
+        denied=(404, 403),
+        ok=(302,),
+    ),
     "registry:cooperative_export": Row(only("staff", "board", "directorate", "admin")),
     "registry:import": Row(only("staff", "admin")),
     "registry:import_detail": Row(only("staff", "admin"), kwargs=lambda w: {"pk": w.job.pk}),
@@ -185,6 +202,7 @@ ADD_DISABLED = {
     "admin:axes_accessattempt_add",
     "admin:axes_accessfailurelog_add",
     "admin:axes_accesslog_add",
+    "admin:registry_importjob_add",
 }
 
 
