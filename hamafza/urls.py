@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from hamafza.api.api import api
 
-admin.site.site_header = "هم‌افزا"
-admin.site.site_title = "هم‌افزا"
-admin.site.index_title = "مدیریت سامانه"
+admin.site.site_header = _("هم‌افزا")
+admin.site.site_title = _("هم‌افزا")
+admin.site.index_title = _("مدیریت سامانه")
 
 urlpatterns = [
     path("", include("hamafza.core.urls")),

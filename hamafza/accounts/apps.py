@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "hamafza.accounts"
     label = "accounts"
-    verbose_name = "حساب‌ها"
+    verbose_name = _("حساب‌ها")

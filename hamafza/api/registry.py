@@ -81,7 +81,7 @@ def cooperatives(request: HttpRequest, filters: Query[CooperativeFilters]):
         sector=_resolve(Sector, filters.sector),
         status=filters.status,
         union=_resolve(Union, filters.union),
-    )
+    ).defer("search_key", "description", "address")
     return paginate(qs, filters.page, filters.page_size, cooperative_item)
 
 

@@ -44,7 +44,6 @@ def nav_items(user) -> list[NavItem]:
         if user.has_role(Role.ADMIN):
             items.append(NavItem("audit", _("گزارش ممیزی"), reverse("core:audit_log")))
             items.append(NavItem("admin", _("مدیریت سامانه"), reverse("admin:index")))
-    items.append(NavItem("api", _("API"), reverse("api:openapi-view")))
     return items
 
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PersianConfig(AppConfig):
     name = "hamafza.persian"
     label = "persian"
-    verbose_name = "متن و عدد فارسی"
+    verbose_name = _("متن و عدد فارسی")

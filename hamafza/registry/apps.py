@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "hamafza.registry"
     label = "registry"
-    verbose_name = "ثبت تعاونی‌ها"
+    verbose_name = _("ثبت تعاونی‌ها")

@@ -53,7 +53,7 @@ def _directory_filters(request: HttpRequest) -> dict:
 
 def cooperative_list(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request)
-    qs = selectors.cooperative_search(**filters)
+    qs = selectors.cooperative_search(**filters).defer("search_key", "description")
     page_size = _int(request.GET.get("page_size")) or PAGE_SIZES[0]
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
     page = Paginator(qs, page_size).get_page(request.GET.get("page"))

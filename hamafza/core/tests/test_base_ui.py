@@ -68,7 +68,7 @@ def test_it_shows_each_role_its_navigation(world, client_for):
         html = client_for(persona).get("/").content.decode()
         return set(re.findall(r'data-nav="([a-z_]+)"', html))
 
-    base = {"home", "cooperatives", "unions", "api"}
+    base = {"home", "cooperatives", "unions"}
     assert nav("public") == base
     assert nav("coop") == base | {"my_cooperative"}
     assert nav("union") == base | {"my_union"}

@@ -25,16 +25,16 @@ from hamafza.core.tests.browser import (
 
 pytestmark = pytest.mark.browser
 
-PUBLIC_NAV = ["home", "cooperatives", "unions", "api"]
+PUBLIC_NAV = ["home", "cooperatives", "unions"]
 EXPECTED_NAV = {
     "public": PUBLIC_NAV,
-    "coop": ["home", "cooperatives", "unions", "my_cooperative", "api"],
-    "coop2": ["home", "cooperatives", "unions", "my_cooperative", "api"],
-    "union": ["home", "cooperatives", "unions", "my_union", "api"],
-    "staff": ["home", "cooperatives", "unions", "import", "api"],
+    "coop": ["home", "cooperatives", "unions", "my_cooperative"],
+    "coop2": ["home", "cooperatives", "unions", "my_cooperative"],
+    "union": ["home", "cooperatives", "unions", "my_union"],
+    "staff": ["home", "cooperatives", "unions", "import"],
     "board": PUBLIC_NAV,
     "directorate": PUBLIC_NAV,
-    "admin": ["home", "cooperatives", "unions", "import", "audit", "admin", "api"],
+    "admin": ["home", "cooperatives", "unions", "import", "audit", "admin"],
 }
 ENGLISH_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 
