@@ -81,8 +81,10 @@ def cooperatives(request: HttpRequest, filters: Query[CooperativeFilters]):
         sector=_resolve(Sector, filters.sector),
         status=filters.status,
         union=_resolve(Union, filters.union),
-    ).defer("search_key", "description", "address")
-    return paginate(qs, filters.page, filters.page_size, cooperative_item)
+    )
+    return paginate(
+        qs, filters.page, filters.page_size, cooperative_item, fetch=selectors.cooperative_rows
+    )
 
 
 @router.get("/cooperatives/{cooperative_id}", response=dict, summary="One cooperative")

@@ -145,8 +145,9 @@ class Cooperative(LegalEntity):
         verbose_name_plural = _("شرکت‌های تعاونی")
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["county", "sector"]),
-            models.Index(fields=["sector"]),
+            # The directory's common filters, each with the default order (name).
+            models.Index(fields=["county", "name"]),
+            models.Index(fields=["sector", "name"]),
             models.Index(fields=["name"]),
         ]
 

@@ -77,6 +77,15 @@ def cooperative_search(
     return qs.order_by(*(order or SORTS["name"]))
 
 
+def cooperative_rows(ids: list[int]) -> QuerySet[Cooperative]:
+    """The rows a list page shows, with their relations, for ids already sorted and paged."""
+    return (
+        Cooperative.objects.filter(pk__in=ids)
+        .select_related("county", "sector", "union")
+        .defer("search_key", "description")
+    )
+
+
 def union_list(*, q: str = "") -> QuerySet[Union]:
     qs = Union.objects.select_related("county", "sector").annotate(
         cooperative_count=Count("cooperatives", distinct=True),

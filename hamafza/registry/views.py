@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.accounts.permissions import role_required, signin_required
+from hamafza.core.pagination import IdPaginator
 from hamafza.core.uploads import serve
 from hamafza.persian.text import to_latin_digits
 from hamafza.registry import importer, selectors, services
@@ -53,10 +54,11 @@ def _directory_filters(request: HttpRequest) -> dict:
 
 def cooperative_list(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request)
-    qs = selectors.cooperative_search(**filters).defer("search_key", "description")
+    qs = selectors.cooperative_search(**filters)
     page_size = _int(request.GET.get("page_size")) or PAGE_SIZES[0]
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[0]
-    page = Paginator(qs, page_size).get_page(request.GET.get("page"))
+    paginator = IdPaginator(qs, page_size, fetch=selectors.cooperative_rows)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
