@@ -7,6 +7,7 @@ with their audit rows. An empty cell leaves the stored value as it is.
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hamafza.core import audit
@@ -24,7 +26,7 @@ from hamafza.persian.identifiers import (
     validate_postal_code,
 )
 from hamafza.persian.jalali import format_jalali_date, parse_jalali_date
-from hamafza.persian.text import normalize, parse_number, to_latin_digits
+from hamafza.persian.text import format_number, normalize, parse_number, to_latin_digits
 from hamafza.registry.models import Cooperative, County, Sector, Status, Union
 from hamafza.registry.spreadsheets import Sheet
 
@@ -72,8 +74,15 @@ STATUS_WORDS |= {normalize(label): value for value, label in STATUS_LABELS.items
 DATA_FIELDS = [c.field for c in COLUMNS if c.field != "national_id"]
 
 
+@functools.lru_cache(maxsize=4096)
 def _compact(text: str) -> str:
+    """The matching key of a reference (county, sector, union, status): spaces ignored.
+    Cached: a file repeats the same few dozen county and sector spellings."""
     return normalize(text).replace(" ", "")
+
+
+def _use_persian_digits() -> bool:
+    return (get_language() or "fa").startswith("fa")
 
 
 def header_map(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -262,6 +271,7 @@ def _clean_row(
 
 
 MODEL_FIELD = {"county": "county_id", "sector": "sector_id", "union": "union_id"}
+COMPARED_FIELDS = [MODEL_FIELD.get(c.field, c.field) for c in COLUMNS if c.field != "national_id"]
 
 
 def plan(sheet: Sheet, *, progress: Callable[[int, int], None] | None = None) -> Plan:
@@ -288,7 +298,8 @@ def plan(sheet: Sheet, *, progress: Callable[[int, int], None] | None = None) ->
                     rownum,
                     BY_FIELD["national_id"].persian,
                     national_id,
-                    _("این شناسه ملی در ردیف %(row)s هم آمده است.") % {"row": seen[national_id]},
+                    _("این شناسه ملی در ردیف %(row)s هم آمده است.")
+                    % {"row": format_number(seen[national_id], persian=_use_persian_digits())},
                 )
             )
             continue
@@ -304,10 +315,10 @@ def plan(sheet: Sheet, *, progress: Callable[[int, int], None] | None = None) ->
     for start in range(0, len(cleaned), CHUNK):
         chunk = cleaned[start : start + CHUNK]
         existing = {
-            c.national_id: c
-            for c in Cooperative.objects.filter(
+            row["national_id"]: row
+            for row in Cooperative.objects.filter(
                 national_id__in=[v["national_id"] for _, v in chunk]
-            )
+            ).values("pk", "national_id", *COMPARED_FIELDS)
         }
         for _rownum, values in chunk:
             current = existing.get(values["national_id"])
@@ -325,11 +336,11 @@ def plan(sheet: Sheet, *, progress: Callable[[int, int], None] | None = None) ->
             for name, value in values.items():
                 if name == "national_id":
                     continue
-                old = getattr(current, name)
+                old = current[name]
                 if old != value:
                     changes[name] = [old, value]
             if changes:
-                result.updated.append((current.pk, changes, values))
+                result.updated.append((current["pk"], changes, values))
             else:
                 result.unchanged += 1
     if progress:
