@@ -9,12 +9,14 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import jdatetime
 import pytest
 from django.conf import settings
 from django.test import override_settings
 from playwright.sync_api import expect
 
 from hamafza.conftest import PERSONAS
+from hamafza.persian.text import to_latin_digits
 from hamafza.core.tests.browser import (
     PageWatch,
     enrol_two_factor,
@@ -189,8 +191,27 @@ def test_directory_search_updates_as_you_type(world, live_server, browser_page):
     assert watch.problems() == []
 
 
-def test_jalali_date_picker_on_a_date_input():
-    pytest.skip("no form has a date input yet; add this test with the first one")
+def test_jalali_date_picker_on_a_date_input(world, live_server, browser_page):
+    """Staff pick a registration date with the Jalali picker on the cooperative form."""
+    page = browser_page
+    watch = PageWatch.attach(page)
+    with override_settings(REQUIRE_2FA=False):
+        login(page, live_server, "staff")
+        page.goto(f"{live_server.url}/registry/cooperatives/{world.coop_a.pk}/edit/")
+        page.locator("#id_registered_on").click()
+        picker = page.locator("jdp-container")
+        expect(picker).to_be_visible()
+        picker.locator(".jdp-day", has_text="۱۵").first.click()
+        value = page.locator("#id_registered_on").input_value()
+        assert to_latin_digits(value).endswith("/15"), value
+        screenshot(page, "date-picker-laptop")
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(f"**/registry/cooperatives/{world.coop_a.pk}/")
+    today = jdatetime.date.today()
+    expected = jdatetime.date(today.year, today.month, 15).togregorian()
+    world.coop_a.refresh_from_db()
+    assert world.coop_a.registered_on == expected
+    assert watch.problems() == []
 
 
 def main_pages(world) -> list[tuple[str, str, str]]:
