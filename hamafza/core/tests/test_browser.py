@@ -16,7 +16,6 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from hamafza.conftest import PERSONAS
-from hamafza.persian.text import to_latin_digits
 from hamafza.core.tests.browser import (
     PageWatch,
     enrol_two_factor,
@@ -24,6 +23,7 @@ from hamafza.core.tests.browser import (
     nav_keys,
     screenshot,
 )
+from hamafza.persian.text import to_latin_digits
 
 pytestmark = pytest.mark.browser
 
