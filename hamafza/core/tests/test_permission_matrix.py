@@ -5,39 +5,17 @@ view escapes the matrix. Web pages send the public to the sign-in page and answe
 signed-in users without the role; API endpoints answer 401/403 the same way.
 """
 
+import importlib
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hamafza.api.models import ApiToken
 from hamafza.conftest import PERSONAS
+from hamafza.core.tests.matrix import ALL, SIGNED_IN, Row, only
 
-ALL = frozenset(PERSONAS)
-SIGNED_IN = ALL - {"public"}
-
-
-@dataclass(frozen=True)
-class Row:
-    allowed: frozenset[str]
-    kwargs: Callable = lambda w: {}
-    method: str = "get"
-    data: Callable | None = None
-    ok: tuple[int, ...] = (200,)
-    # What a signed-in persona without access gets (404 where existence is itself private).
-    denied: tuple[int, ...] = (403,)
-    api: bool = False
-    # Status for an allowed persona, when it differs per persona.
-    per_persona: dict = field(default_factory=dict)
-
-
-def only(*personas: str) -> frozenset[str]:
-    return frozenset(personas)
-
-
-EXPECTED: dict[str, Row] = {
+CORE: dict[str, Row] = {
     # Base UI
     "core:home": Row(ALL),
     "core:audit_log": Row(only("admin")),
@@ -105,6 +83,21 @@ EXPECTED: dict[str, Row] = {
     "api:sectors": Row(ALL, api=True),
 }
 
+# Each part adds its own rows in hamafza/<app>/tests/matrix.py: EXPECTED (same shape) and
+# prepare(world), which adds the objects its URLs need to the world.
+APPS_WITH_TABLES = ["decisions", "followup", "cases", "valuechain", "performance"]
+PREPARE = {}
+EXPECTED: dict[str, Row] = dict(CORE)
+for _app in APPS_WITH_TABLES:
+    try:
+        _module = importlib.import_module(f"hamafza.{_app}.tests.matrix")
+    except ModuleNotFoundError:
+        continue
+    for _name, _row in _module.EXPECTED.items():
+        assert _name not in EXPECTED, _name
+        EXPECTED[_name] = _row
+        PREPARE[_name] = _module.prepare
+
 
 def _walk(patterns, namespace: str | None = None):
     for p in patterns:
@@ -147,6 +140,8 @@ def _request(client, row: Row, url: str, world, headers: dict):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_it_enforces_the_matrix(name, world, client_for):
     row = EXPECTED[name]
+    if name in PREPARE:
+        PREPARE[name](world)
     url = reverse(name, kwargs=row.kwargs(world))
     failures = []
     for persona in PERSONAS:
