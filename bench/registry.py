@@ -53,7 +53,11 @@ def env_for(db: Path, **extra) -> dict:
 
 def hamafza(db: Path, *args: str, **extra) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(BIN / "hamafza"), *args], env=env_for(db, **extra), check=True, capture_output=True, text=True
+        [str(BIN / "hamafza"), *args],
+        env=env_for(db, **extra),
+        check=True,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -83,10 +87,12 @@ def bench_search(db: Path, repeats: int = 5) -> dict:
 
     rng = random.Random(5)
     sample = list(
-        Cooperative.objects.order_by("?").values_list("name", "national_id", "registration_number", "ceo_name")[:200]
+        Cooperative.objects.order_by("?").values_list(
+            "name", "national_id", "registration_number", "ceo_name"
+        )[:200]
     )
     queries: list[str] = []
-    for name, national_id, reg, ceo in sample[:40]:
+    for name, *_ in sample[:40]:
         words = name.split()[2:]  # past «شرکت تعاونی»
         start = rng.randrange(len(words))
         queries.append(" ".join(words[start : start + rng.randint(1, 2)]))
@@ -119,7 +125,11 @@ def bench_search(db: Path, repeats: int = 5) -> dict:
                 | Q(registration_number__icontains=word)
                 | Q(ceo_name__icontains=word)
             )
-        qs = Cooperative.objects.filter(condition).select_related("county", "sector").order_by("name")
+        qs = (
+            Cooperative.objects.filter(condition)
+            .select_related("county", "sector")
+            .order_by("name")
+        )
         return qs.count(), list(qs[:25])
 
     api_times, plain_times, counts = [], [], []
@@ -281,7 +291,13 @@ def machine() -> dict:
         pass
     mem = ""
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(
+                l
+                for l in Path("/proc/meminfo").read_text().splitlines()
+                if l.startswith("MemTotal")
+            ).split()[1]
+        )
         mem = f"{kb / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration):
         pass
