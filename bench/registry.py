@@ -13,6 +13,7 @@ Results are printed as Markdown and written to bench/results/registry-<date>.jso
 """
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import json
@@ -281,21 +282,19 @@ for name, nid, reg, sector, county in source.execute(
 
 def machine() -> dict:
     cpu = ""
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu = next(
             line.split(":", 1)[1].strip()
             for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
-    except (OSError, StopIteration):
-        pass
     mem = ""
     try:
         kb = int(
             next(
-                l
-                for l in Path("/proc/meminfo").read_text().splitlines()
-                if l.startswith("MemTotal")
+                line
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
             ).split()[1]
         )
         mem = f"{kb / 1024 / 1024:.0f} GiB"
