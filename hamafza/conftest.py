@@ -135,3 +135,8 @@ def client_for(world):
         return sign_in(client, world.users[persona])
 
     return make
+
+
+# Browser fixtures, defined once here so that every app's browser tests share one Chromium
+# (a second Playwright instance cannot start inside the first one's event loop).
+from hamafza.core.tests.browser import browser, browser_page, open_page  # noqa: E402, F401

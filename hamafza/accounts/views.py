@@ -3,8 +3,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -52,6 +52,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 @signin_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not user.is_verified() and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        # Replacing an enrolled authenticator needs that authenticator's code first;
+        # otherwise a stolen password alone would be enough to take over the second factor.
+        return redirect(
+            reverse("accounts:two_factor_verify") + "?" + urlencode({"next": request.path})
+        )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     form = TokenForm(request.POST or None)
     if request.method == "POST" and device is not None and form.is_valid():

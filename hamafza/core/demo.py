@@ -13,7 +13,7 @@ from django.db import transaction
 
 from hamafza.accounts.models import Role, RoleAssignment, User
 from hamafza.persian.identifiers import national_code_check_digit, national_id_check_digit
-from hamafza.persian.text import normalize, to_persian_digits
+from hamafza.persian.text import to_persian_digits
 from hamafza.registry.models import (
     BoardMembership,
     BoardRole,
@@ -229,8 +229,7 @@ def _members(rng: random.Random, sector: str) -> int:
 
 
 def _fill_keys(obj) -> None:
-    obj.name_key = normalize(obj.name)
-    obj.search_key = obj.build_search_key()
+    obj.fill_keys()
 
 
 @transaction.atomic

@@ -191,3 +191,21 @@ def format_number(n: int | Decimal | float, persian: bool = True) -> str:
         return text
     text = text.replace(",", PERSIAN_THOUSANDS_SEPARATOR).replace(".", PERSIAN_DECIMAL_SEPARATOR)
     return to_persian_digits(text)
+
+
+# Persian alphabetical order. Unicode puts پ چ ژ ک گ ی after the Arabic letters, so a plain
+# sort of Persian text is wrong; databases sort this key correctly under any collation.
+PERSIAN_ALPHABET = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+_SORT_ORDER = {" ": 0}
+_SORT_ORDER.update({d: 1 + i for i, d in enumerate("0123456789")})
+_SORT_ORDER.update({ch: 11 + i for i, ch in enumerate(PERSIAN_ALPHABET)})
+_SORT_ORDER.update(
+    {ch: 11 + len(PERSIAN_ALPHABET) + i for i, ch in enumerate("abcdefghijklmnopqrstuvwxyz")}
+)
+
+
+def sort_key(text: str) -> str:
+    """A key that sorts Persian text in alphabetical order (ASCII digits only, two per
+    letter, so every database collation orders it the same way). Arabic and Persian
+    spellings of a name sort together, as they are normalised first."""
+    return "".join(f"{_SORT_ORDER.get(ch, 99):02d}" for ch in normalize(text))

@@ -14,7 +14,7 @@ HEADER = [c.persian for c in COLUMNS]
 
 def rows(queryset: QuerySet[Cooperative]) -> Iterator[list]:
     qs = queryset.select_related("county", "sector", "union").order_by(
-        *queryset.query.order_by or ["name", "id"]
+        *queryset.query.order_by or ["sort_key", "id"]
     )
     for c in qs.iterator(chunk_size=2000):
         yield [

@@ -368,8 +368,7 @@ def apply(sheet: Sheet, *, actor, progress: Callable[[int, int], None] | None = 
         batch = []
         for values in result.created[start : start + CHUNK]:
             coop = Cooperative(**values)
-            coop.name_key = normalize(coop.name)
-            coop.search_key = coop.build_search_key()
+            coop.fill_keys()
             batch.append(coop)
         saved = Cooperative.objects.bulk_create(batch)
         for coop, values in zip(saved, result.created[start : start + CHUNK], strict=True):
@@ -397,8 +396,7 @@ def apply(sheet: Sheet, *, actor, progress: Callable[[int, int], None] | None = 
             for name, (_old, new) in changes.items():
                 setattr(coop, name, new)
                 update_fields.add(name)
-            coop.name_key = normalize(coop.name)
-            coop.search_key = coop.build_search_key()
+            coop.fill_keys()
             coop.updated_at = now
             batch.append(coop)
             events.append(
@@ -415,7 +413,7 @@ def apply(sheet: Sheet, *, actor, progress: Callable[[int, int], None] | None = 
                 )
             )
         Cooperative.objects.bulk_update(
-            batch, [*sorted(update_fields), "name_key", "search_key", "updated_at"]
+            batch, [*sorted(update_fields), "name_key", "sort_key", "search_key", "updated_at"]
         )
         done += len(batch)
         if progress:

@@ -13,7 +13,7 @@ from hamafza.persian.identifiers import (
     NationalIdValidator,
     PostalCodeValidator,
 )
-from hamafza.persian.text import normalize, search_key
+from hamafza.persian.text import normalize, search_key, sort_key
 
 
 class County(models.Model):
@@ -65,6 +65,8 @@ class LegalEntity(models.Model):
     name = models.CharField(_("نام"), max_length=255)
     # Normalised forms (hamafza.persian.text) kept beside what the user typed, for search.
     name_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    # Persian alphabetical order of the name (hamafza.persian.text.sort_key).
+    sort_key = models.CharField(max_length=510, editable=False, default="")
     search_key = models.TextField(editable=False, default="")
     national_id = models.CharField(
         _("شناسه ملی"), max_length=11, unique=True, validators=[NationalIdValidator()]
@@ -98,9 +100,14 @@ class LegalEntity(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = normalize(self.name)
-        self.search_key = self.build_search_key()
+        self.fill_keys()
         super().save(*args, **kwargs)
+
+    def fill_keys(self) -> None:
+        """The normalised keys kept beside what was typed; bulk writers call this too."""
+        self.name_key = normalize(self.name)
+        self.sort_key = sort_key(self.name)
+        self.search_key = self.build_search_key()
 
     def build_search_key(self) -> str:
         return search_key(self.name, self.national_id, self.registration_number, self.ceo_name)
@@ -143,12 +150,12 @@ class Cooperative(LegalEntity):
     class Meta:
         verbose_name = _("شرکت تعاونی")
         verbose_name_plural = _("شرکت‌های تعاونی")
-        ordering = ["name"]
+        ordering = ["sort_key"]
         indexes = [
             # The directory's common filters, each with the default order (name).
-            models.Index(fields=["county", "name"]),
-            models.Index(fields=["sector", "name"]),
-            models.Index(fields=["name"]),
+            models.Index(fields=["county", "sort_key"]),
+            models.Index(fields=["sector", "sort_key"]),
+            models.Index(fields=["sort_key"]),
         ]
 
     @property

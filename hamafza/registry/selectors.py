@@ -10,12 +10,12 @@ from hamafza.registry.models import Cooperative, Status, Union
 from hamafza.registry.search import filter_by_query
 
 SORTS = {
-    "name": ("name", "id"),
-    "-members": ("-members", "name"),
-    "-employees": ("-employees", "name"),
-    "-capital": ("-capital_rial", "name"),
-    "-registered_on": ("-registered_on", "name"),
-    "registered_on": ("registered_on", "name"),
+    "name": ("sort_key", "id"),
+    "-members": ("-members", "sort_key"),
+    "-employees": ("-employees", "sort_key"),
+    "-capital": ("-capital_rial", "sort_key"),
+    "-registered_on": ("-registered_on", "sort_key"),
+    "registered_on": ("registered_on", "sort_key"),
 }
 
 
@@ -73,7 +73,7 @@ def cooperative_search(
     if q.strip():
         qs = filter_by_query(qs, q)
         if order is None:
-            return qs.order_by("search_rank", "name", "id")
+            return qs.order_by("search_rank", "sort_key", "id")
     return qs.order_by(*(order or SORTS["name"]))
 
 
@@ -94,9 +94,9 @@ def union_list(*, q: str = "") -> QuerySet[Union]:
         capital_total=Sum("cooperatives__capital_rial"),
     )
     if q.strip():
-        qs = filter_by_query(qs, q, indexed=False).order_by("search_rank", "name")
+        qs = filter_by_query(qs, q, indexed=False).order_by("search_rank", "sort_key")
     else:
-        qs = qs.order_by("name")
+        qs = qs.order_by("sort_key")
     return qs
 
 

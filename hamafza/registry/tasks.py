@@ -1,5 +1,6 @@
 """Background work of registry imports. Each task records progress on its ImportJob."""
 
+from django.core.cache import cache
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -13,9 +14,15 @@ from hamafza.registry.spreadsheets import SpreadsheetError, read
 PREVIEW_ROWS = 20
 
 
+def progress_key(job_id: int) -> str:
+    return f"registry-import-progress-{job_id}"
+
+
 def _progress(job_id: int):
+    # The cache, not the job row: the import writes inside one transaction, and a row
+    # updated there stays invisible to the page that polls until the very end.
     def report(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed=done, total=total)
+        cache.set(progress_key(job_id), (done, total), timeout=6 * 3600)
 
     return report
 
@@ -87,7 +94,7 @@ def check_import(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     try:
         sheet = _read(job)
-        ImportJob.objects.filter(pk=job_id).update(total=len(sheet.rows))
+        _progress(job_id)(0, len(sheet.rows))
         plan = importer.plan(sheet, progress=_progress(job_id))
     except SpreadsheetError as exc:
         job.state = ImportJob.State.REJECTED
@@ -96,7 +103,7 @@ def check_import(job_id: int) -> None:
         job.finished_at = timezone.now()
         job.save()
         return
-    job.refresh_from_db(fields=["processed", "total"])
+    job.processed = job.total = plan.total
     _store_outcome(job, plan)
     job.preview = _preview(plan)
     job.state = ImportJob.State.READY if plan.ok else ImportJob.State.REJECTED
@@ -112,7 +119,7 @@ def apply_import(job_id: int) -> None:
         sheet = _read(job)
         with transaction.atomic():
             plan = importer.apply(sheet, actor=job.created_by, progress=_progress(job_id))
-            job.refresh_from_db(fields=["processed", "total"])
+            job.processed = job.total = plan.total
             _store_outcome(job, plan)
             job.state = ImportJob.State.DONE if plan.ok else ImportJob.State.REJECTED
             job.finished_at = timezone.now()

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +29,7 @@ from hamafza.registry.permissions import (
     get_cooperative_for_user,
 )
 from hamafza.registry.spreadsheets import write_xlsx
+from hamafza.registry.tasks import progress_key
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -238,6 +240,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
 @role_required(*REGISTRY_EDITORS)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
+    if job.running:
+        job.processed, job.total = cache.get(progress_key(job.pk), (0, 0))
     template = "registry/import_detail.html"
     if request.htmx and job.running is False and request.GET.get("poll"):
         # The job finished while the page polled: reload the whole page once.

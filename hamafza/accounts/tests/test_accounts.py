@@ -131,3 +131,19 @@ def test_it_shows_the_audit_log_to_administrators(world, client_for):
     services.role_assign(actor=world.users["admin"], user=world.users["board"], role=Role.STAFF)
     html = client_for("admin").get(reverse("core:audit_log")).content.decode()
     assert "accounts.role_assign" in html
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_it_does_not_let_a_password_alone_replace_an_enrolled_authenticator(world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = world.users["staff"]
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client = Client()
+    login(client, "staff")
+    response = client.get(reverse("accounts:two_factor_setup"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor_verify"))
+    client.post(reverse("accounts:two_factor_setup"), {"token": "123456"})
+    assert list(TOTPDevice.objects.filter(user=staff)) == [device]
+    assert client.get("/registry/import/").status_code == 302

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from hamafza.conftest import PASSWORD
+PASSWORD = "correct-horse-battery"
 
 __all__ = [
     "CHROMIUM_ARGS",

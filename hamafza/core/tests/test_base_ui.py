@@ -87,7 +87,14 @@ def test_it_passes_the_deployment_checks_with_production_settings(tmp_path):
         k: v
         for k, v in os.environ.items()
         if k
-        not in {"DEBUG", "HAMAFZA_DEMO", "HAMAFZA_TESTING", "DATABASE_URL", "PYTEST_CURRENT_TEST"}
+        not in {
+            "DEBUG",
+            "HAMAFZA_DEMO",
+            "HAMAFZA_TESTING",
+            "DATABASE_URL",
+            "PYTEST_CURRENT_TEST",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process
+        }
     }
     env |= {
         "SECRET_KEY": "a" * 20 + "-production-secret-key-with-enough-entropy-9f8e7d6c5b4a",

@@ -9,15 +9,15 @@ from django.db import migrations
 TABLE = "registry_cooperative"
 
 SQLITE = [
-    f"""CREATE VIRTUAL TABLE {TABLE}_fts USING fts5(
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE}_fts USING fts5(
         search_key, content='{TABLE}', content_rowid='id',
         tokenize='unicode61 remove_diacritics 0')""",
-    f"""CREATE TRIGGER {TABLE}_fts_ai AFTER INSERT ON {TABLE} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_ai AFTER INSERT ON {TABLE} BEGIN
         INSERT INTO {TABLE}_fts(rowid, search_key) VALUES (new.id, new.search_key); END""",
-    f"""CREATE TRIGGER {TABLE}_fts_ad AFTER DELETE ON {TABLE} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_ad AFTER DELETE ON {TABLE} BEGIN
         INSERT INTO {TABLE}_fts({TABLE}_fts, rowid, search_key)
         VALUES ('delete', old.id, old.search_key); END""",
-    f"""CREATE TRIGGER {TABLE}_fts_au AFTER UPDATE OF search_key ON {TABLE} BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_fts_au AFTER UPDATE OF search_key ON {TABLE} BEGIN
         INSERT INTO {TABLE}_fts({TABLE}_fts, rowid, search_key)
         VALUES ('delete', old.id, old.search_key);
         INSERT INTO {TABLE}_fts(rowid, search_key) VALUES (new.id, new.search_key); END""",
@@ -30,7 +30,7 @@ SQLITE_REVERSE = [
     f"DROP TABLE IF EXISTS {TABLE}_fts",
 ]
 POSTGRES = [
-    f"CREATE INDEX {TABLE}_search_gin ON {TABLE} USING gin (to_tsvector('simple', search_key))",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_search_gin ON {TABLE} USING gin (to_tsvector('simple', search_key))",
 ]
 POSTGRES_REVERSE = [f"DROP INDEX IF EXISTS {TABLE}_search_gin"]
 

@@ -105,3 +105,35 @@ def test_it_keeps_the_index_in_step_with_edits_and_deletes(coops):
     assert names("تولیدی") == []
     coop.delete()
     assert names("گیاهان") == []
+
+
+def test_it_sorts_names_in_persian_alphabetical_order(db):
+    for n, name in enumerate(["گلخانه", "یاس", "پسته", "کشاورز", "باغ", "چای", "ژاله", "زرشك"], 1):
+        make_cooperative(200 + n, name=name)
+    assert [c.name for c in cooperative_search()] == [
+        "باغ",
+        "پسته",
+        "چای",
+        "زرشك",
+        "ژاله",
+        "کشاورز",
+        "گلخانه",
+        "یاس",
+    ]
+
+
+def test_it_repairs_the_index_after_a_migration_rebuilt_the_table(coops):
+    from django.db import connection
+
+    from hamafza.registry import search_index
+
+    if connection.vendor != "sqlite":
+        assert search_index.ensure() is False
+        return
+    with connection.cursor() as cursor:  # what Django's table rebuild does to triggers
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER registry_cooperative_fts_{suffix}")
+    assert search_index.ensure() is True
+    make_cooperative(99, name="شرکت تعاونی عناب‌کاران بیرجند")
+    assert names("عناب") == ["شرکت تعاونی عناب‌کاران بیرجند"]
+    assert search_index.ensure() is False
