@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hamafza.core",
     "hamafza.accounts",
     "hamafza.registry",
+    "hamafza.decisions",
     "hamafza.api",
 ]
 
@@ -152,7 +153,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "hamafza.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind a reverse proxy, the client's address is the proxy's last X-Forwarded-For entry;
+# without this every visitor would share the proxy's address (HAMAFZA_BEHIND_PROXY=1).
+BEHIND_PROXY = env_bool("HAMAFZA_BEHIND_PROXY", False)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_PROXY else ["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
 
 # Language, time, numbers.
 LANGUAGE_CODE = "fa"
@@ -239,6 +246,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hamafza@localhost")
 # The province this installation serves (reference data is loaded for it by migrate).
 HAMAFZA_PROVINCE = os.environ.get("HAMAFZA_PROVINCE", "خراسان رضوی")
 HAMAFZA_CHAMBER_NAME = os.environ.get("HAMAFZA_CHAMBER_NAME", "اتاق تعاون خراسان رضوی")
+
+# Cache: files under var/ by default, shared by the app's processes on one machine (import
+# progress, throttling counters); point CACHE_LOCATION at shared storage when scaling out.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        if TESTING
+        else "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(PROJECT_DIR / "var" / "cache")),
+    }
+}
 
 # Background tasks: an in-process thread pool (hamafza.core.tasks); immediate in tests.
 TASKS = {

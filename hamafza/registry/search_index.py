@@ -28,9 +28,7 @@ def ensure(using: str = "default") -> bool:
                 cursor.execute(sql)
             return True
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{TABLE}_search_gin"]
-            )
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{TABLE}_search_gin"])
             if cursor.fetchone():
                 return False
             for sql in _index.POSTGRES:
