@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,20 @@ def nav_items(user) -> list[NavItem]:
         NavItem("cooperatives", _("تعاونی‌ها"), reverse("registry:cooperative_list")),
         NavItem("unions", _("اتحادیه‌ها"), reverse("registry:union_list")),
     ]
+    parts = []
+    if user.is_authenticated:
+        parts += [
+            ("consultations", _("نظرخواهی‌ها"), "decisions:consultation_list"),
+            ("proposals", _("پیشنهادها"), "decisions:proposal_list"),
+        ]
+        if user.has_role(Role.STAFF, Role.BOARD, Role.DIRECTORATE, Role.ADMIN):
+            parts.append(("meetings", _("جلسه‌ها"), "decisions:meeting_list"))
+    parts.append(("resolutions", _("مصوبات"), "decisions:resolution_list"))
+    for key, label, name in parts:
+        try:
+            items.append(NavItem(key, label, reverse(name)))
+        except NoReverseMatch:  # that part is not installed
+            continue
     if user.is_authenticated:
         for coop_id in sorted(user.cooperative_ids)[:1]:
             items.append(
