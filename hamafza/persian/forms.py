@@ -27,7 +27,12 @@ class JalaliDateInput(forms.TextInput):
     """Text input for a Jalali date, wired to the jalalidatepicker (``data-jdp``)."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        defaults = {"data-jdp": "", **_COMMON_ATTRS, "placeholder": "۱۴۰۵/۰۹/۰۶"}
+        defaults = {
+            "data-jdp": "",
+            "data-jdp-only-date": "",
+            **_COMMON_ATTRS,
+            "placeholder": "۱۴۰۵/۰۹/۰۶",
+        }
         super().__init__({**defaults, **(attrs or {})})
 
     def format_value(self, value: Any) -> str | None:

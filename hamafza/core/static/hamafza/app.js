@@ -9,6 +9,7 @@
       selector: "input[data-jdp]",
       persianDigits: persian,
       hasSecond: false,
+      time: true, // date-and-time inputs; date-only inputs carry data-jdp-only-date
       showTodayBtn: true,
       showEmptyBtn: true,
       zIndex: 2000
