@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
+    # Tests use a file, not memory: writers then wait for each other (WAL, busy timeout)
+    # exactly as in deployment, which the concurrency tests rely on.
+    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -196,6 +196,9 @@ class Summary:
     unions: int = 0
     persons: int = 0
     users: int = 0
+    meetings: int = 0
+    resolutions: int = 0
+    consultations: int = 0
 
 
 def _pick_weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -387,6 +390,13 @@ def build(*, cooperatives: int, seed: int, today: datetime.date | None = None) -
         batch_size=BATCH,
     )
     summary.users = _demo_users(created, unions)
+    from hamafza.decisions import demo as decisions_demo
+
+    decisions = decisions_demo.build(rng, today=today)
+    summary.users += decisions.users
+    summary.meetings = decisions.meetings
+    summary.resolutions = decisions.resolutions
+    summary.consultations = decisions.consultations
     return summary
 
 

@@ -62,6 +62,22 @@ def audience_cooperatives(consultation: Consultation) -> QuerySet[Cooperative]:
     return qs
 
 
+def in_audience(consultation: Consultation, cooperative: Cooperative) -> bool:
+    """audience_cooperatives' rule for one cooperative already loaded (lists, no query)."""
+    if cooperative.status != Status.ACTIVE:
+        return False
+    match consultation.audience:
+        case Consultation.Audience.SECTOR:
+            return cooperative.sector_id == consultation.audience_sector_id
+        case Consultation.Audience.COUNTY:
+            return cooperative.county_id == consultation.audience_county_id
+        case Consultation.Audience.UNION:
+            return cooperative.union_id == consultation.audience_union_id
+        case Consultation.Audience.BOARD:
+            return False
+    return True
+
+
 def board_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role_assignments__role=Role.BOARD).distinct()
 
@@ -192,8 +208,11 @@ def _validate_answer(consultation: Consultation, stance, option_ids, ranking, sc
         raise ValidationError(_("به همه گزینه‌ها امتیاز بدهید."))
     for value in scores.values():
         if not isinstance(value, int) or not 1 <= value <= consultation.score_max:
+            from hamafza.persian.templatetags.persian import fanum  # digits of the reader
+
             raise ValidationError(
-                _("امتیاز هر گزینه باید بین ۱ و %(max)s باشد.") % {"max": consultation.score_max}
+                _("امتیاز هر گزینه باید بین ۱ و %(max)s باشد.")
+                % {"max": fanum(consultation.score_max)}
             )
     return {"choices": [{"option_id": i, "score": s} for i, s in scores.items()]}
 
@@ -445,7 +464,37 @@ def proposal_decline(*, actor, proposal: Proposal, answer: str) -> None:
     proposal.answer = answer.strip()
     proposal.save(update_fields=["state", "answer"])
     audit.record(actor=actor, action="decisions.proposal_decline", target=proposal)
-    notify([proposal.submitted_by], subject=_("پاسخ اتاق به پیشنهاد شما"), body=proposal.answer)
+    notify(
+        [proposal.submitted_by],
+        subject=_("پاسخ اتاق به پیشنهاد شما: %(title)s") % {"title": proposal.title},
+        body=proposal.answer,
+    )
+
+
+@transaction.atomic
+def proposal_attach(*, actor, proposal: Proposal, uploaded, content_type: str):
+    """Keep a file with the proposal; the caller has checked it with core.uploads.detect()
+    (type recognised by content, size within the limit)."""
+    from hamafza.decisions.models import ProposalAttachment
+
+    if proposal.submitted_by_id != actor.pk and not actor.has_role(*MEETING_MANAGERS):
+        raise PermissionDenied
+    attachment = ProposalAttachment(
+        proposal=proposal,
+        original_name=uploaded.name.replace("\\", "/").rsplit("/", 1)[-1][:255],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save("attachment", uploaded, save=False)
+    attachment.save()
+    audit.record(
+        actor=actor,
+        action="decisions.proposal_attach",
+        target=proposal,
+        changes={"file": attachment.original_name, "size": uploaded.size},
+    )
+    return attachment
 
 
 # --------------------------------------------------------------------------- meetings
@@ -614,6 +663,12 @@ def vote_cast(*, actor, item: AgendaItem, choice: str) -> Vote:
         raise PermissionDenied(_("فقط اعضای دارای رأی این جلسه رأی می‌دهند."))
     if not member.present:
         raise Conflict(_("حضور شما در این جلسه ثبت نشده است؛ عضو غایب رأی نمی‌دهد."))
+    present, total, met = quorum(item.meeting)
+    if not met:
+        raise Conflict(
+            _("جلسه به حدنصاب نرسیده است (%(present)s از %(total)s عضو حاضرند).")
+            % {"present": present, "total": total}
+        )
     if Vote.objects.filter(item=item, member=actor).exists():
         raise Conflict(_("رأی شما برای این بند پیش‌تر ثبت شده است."))
     try:

@@ -68,13 +68,16 @@ def test_it_shows_each_role_its_navigation(world, client_for):
         html = client_for(persona).get("/").content.decode()
         return set(re.findall(r'data-nav="([a-z_]+)"', html))
 
-    base = {"home", "cooperatives", "unions"}
+    base = {"home", "cooperatives", "unions", "resolutions"}
+    member = base | {"consultations", "proposals"}
+    chamber = member | {"meetings"}
     assert nav("public") == base
-    assert nav("coop") == base | {"my_cooperative"}
-    assert nav("union") == base | {"my_union"}
-    assert nav("staff") == base | {"import"}
-    assert nav("board") == base
-    assert nav("admin") == base | {"import", "audit", "admin"}
+    assert nav("coop") == member | {"my_cooperative"}
+    assert nav("union") == member | {"my_union"}
+    assert nav("staff") == chamber | {"import"}
+    assert nav("board") == chamber
+    assert nav("directorate") == chamber
+    assert nav("admin") == chamber | {"import", "audit", "admin"}
 
 
 def test_it_shows_province_figures_on_the_home_page(world):

@@ -27,16 +27,18 @@ from hamafza.persian.text import to_latin_digits
 
 pytestmark = pytest.mark.browser
 
-PUBLIC_NAV = ["home", "cooperatives", "unions"]
+PUBLIC_NAV = ["home", "cooperatives", "unions", "resolutions"]
+_MEMBER = ["home", "cooperatives", "unions", "consultations", "proposals"]
+_CHAMBER = [*_MEMBER, "meetings", "resolutions"]
 EXPECTED_NAV = {
     "public": PUBLIC_NAV,
-    "coop": ["home", "cooperatives", "unions", "my_cooperative"],
-    "coop2": ["home", "cooperatives", "unions", "my_cooperative"],
-    "union": ["home", "cooperatives", "unions", "my_union"],
-    "staff": ["home", "cooperatives", "unions", "import"],
-    "board": PUBLIC_NAV,
-    "directorate": PUBLIC_NAV,
-    "admin": ["home", "cooperatives", "unions", "import", "audit", "admin"],
+    "coop": [*_MEMBER, "resolutions", "my_cooperative"],
+    "coop2": [*_MEMBER, "resolutions", "my_cooperative"],
+    "union": [*_MEMBER, "resolutions", "my_union"],
+    "staff": [*_CHAMBER, "import"],
+    "board": _CHAMBER,
+    "directorate": _CHAMBER,
+    "admin": [*_CHAMBER, "import", "audit", "admin"],
 }
 ENGLISH_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 

@@ -5,7 +5,7 @@ import importlib
 
 EXPECTED = {}
 _PREPARES = []
-for _area in ("consultations", "proposals", "library", "meetings"):
+for _area in ("consultations", "proposals", "library", "meetings", "api"):
     try:
         _module = importlib.import_module(f"hamafza.decisions.tests.matrix_{_area}")
     except ModuleNotFoundError:

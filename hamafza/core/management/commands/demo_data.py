@@ -29,6 +29,7 @@ class Command(BaseCommand):
         summary = demo.build(cooperatives=cooperatives, seed=seed)
         self.stdout.write(
             f"Demo data: {summary.cooperatives} cooperatives, {summary.unions} unions, "
-            f"{summary.persons} persons, {summary.users} users "
+            f"{summary.persons} persons, {summary.users} users, {summary.meetings} meetings, "
+            f"{summary.resolutions} resolutions, {summary.consultations} consultations "
             f"in {time.monotonic() - started:.1f}s"
         )
