@@ -240,3 +240,18 @@ def test_it_covers_every_admin_model_page_for_administrators_only(world, client_
         expected = (403,) if name in ADD_DISABLED else (200, 302)
         assert admin.get(url).status_code in expected, name
         assert staff.get(url).status_code in (302, 403), name
+
+
+def test_the_documented_table_is_the_matrix():
+    """docs/permissions.md carries scripts/permission_table.py's output; regenerate it when
+    the matrix changes."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    spec = importlib.util.spec_from_file_location(
+        "permission_table", root / "scripts" / "permission_table.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.table() in (root / "docs" / "permissions.md").read_text()
