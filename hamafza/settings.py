@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hamafza.accounts",
     "hamafza.registry",
     "hamafza.decisions",
+    "hamafza.followup",
     "hamafza.api",
 ]
 
@@ -124,7 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
     # Tests use a file, not memory: writers then wait for each other (WAL, busy timeout)
     # exactly as in deployment, which the concurrency tests rely on.
-    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(PROJECT_DIR / "var" / f"test-{os.getpid()}.sqlite3")  # one per test run
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -245,6 +248,18 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hamafza@localhost")
+
+# SMS: a pluggable backend (hamafza.core.sms); the console in demo, debug and tests.
+SMS_BACKEND = os.environ.get(
+    "HAMAFZA_SMS_BACKEND",
+    "hamafza.core.sms.LocmemBackend" if TESTING else "hamafza.core.sms.ConsoleBackend",
+)
+# The address people use, for links in e-mail and SMS.
+HAMAFZA_SITE_URL = os.environ.get("HAMAFZA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Overdue actions past this many days are put on the board's next meeting by `hamafza tick`.
+HAMAFZA_ESCALATION_GRACE_DAYS = int(os.environ.get("HAMAFZA_ESCALATION_GRACE_DAYS", "14"))
+# Owners are reminded this many days before an action's due date.
+HAMAFZA_REMINDER_DAYS = int(os.environ.get("HAMAFZA_REMINDER_DAYS", "3"))
 
 # The province this installation serves (reference data is loaded for it by migrate).
 HAMAFZA_PROVINCE = os.environ.get("HAMAFZA_PROVINCE", "خراسان رضوی")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("hamafza.accounts.urls")),
     path("registry/", include("hamafza.registry.urls")),
     path("decisions/", include("hamafza.decisions.urls")),
+    path("followup/", include("hamafza.followup.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

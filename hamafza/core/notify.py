@@ -1,18 +1,72 @@
-"""Sending a notification to people: e-mail today (console backend in demo). The follow-up
-part adds in-app notifications, SMS and each person's choices behind this same function."""
+"""Notifying people: in the app, by e-mail and by SMS, as each person chose per kind.
 
+Every part sends through `notify()`, so a person's choices (NotificationPreference) apply
+everywhere. Without a stored choice: in the app and by e-mail, not by SMS.
+"""
+
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+KINDS = {
+    "action_assigned": _("اقدام تازه به عهده شما"),
+    "action_due_soon": _("نزدیک شدن مهلت اقدام"),
+    "action_overdue": _("گذشتن مهلت اقدام"),
+    "action_escalated": _("ارجاع اقدام معوق به هیئت رئیسه"),
+    "action_updated": _("گزارش تازه درباره اقدام"),
+    "consultation_reminder": _("یادآوری نظرخواهی"),
+    "consultation_outcome": _("جمع‌بندی نظرخواهی"),
+    "meeting_invitation": _("دعوت به جلسه"),
+    "proposal_answer": _("پاسخ به پیشنهاد"),
+    "general": _("دیگر پیام‌ها"),
+}
+DEFAULTS = {"in_app": True, "email": True, "sms": False}
 
 
-def notify(users: Iterable, *, subject: str, body: str) -> int:
-    """Send to every user with an e-mail address; returns how many were sent."""
-    sent = 0
+def notify(
+    users: Iterable, *, subject: str, body: str, kind: str = "general", url: str = ""
+) -> int:
+    """Deliver to each user by the channels they chose; returns how many people were reached."""
+    from hamafza.core.models import Notification, NotificationPreference
+    from hamafza.core.sms import send_sms
+
+    users = [u for u in users if getattr(u, "is_active", True)]
+    if not users:
+        return 0
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users, kind=kind)}
+    reached = 0
+    in_app = []
     for user in users:
-        if not getattr(user, "email", ""):
-            continue
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        sent += 1
-    return sent
+        pref = prefs.get(user.pk)
+        channels = (
+            {"in_app": pref.in_app, "email": pref.email, "sms": pref.sms} if pref else DEFAULTS
+        )
+        delivered = False
+        if channels["in_app"]:
+            in_app.append(
+                Notification(
+                    user=user, kind=kind, title=str(subject)[:300], body=str(body), url=url
+                )
+            )
+            delivered = True
+        if channels["email"] and user.email:
+            text = f"{body}\n\n{settings.HAMAFZA_SITE_URL}{url}" if url else str(body)
+            send_mail(str(subject), text, settings.DEFAULT_FROM_EMAIL, [user.email])
+            delivered = True
+        if channels["sms"] and getattr(user, "mobile", ""):
+            try:
+                send_sms(
+                    user.mobile,
+                    f"{subject}\n{settings.HAMAFZA_SITE_URL}{url}" if url else str(subject),
+                )
+                delivered = True
+            except Exception:  # a gateway failure must not stop the other channels
+                logger.exception("SMS to user %s failed", user.pk)
+        reached += delivered
+    Notification.objects.bulk_create(in_app)
+    return reached

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -353,6 +354,8 @@ def consultation_publish_outcome(*, actor, consultation: Consultation, outcome: 
         audience_users(consultation),
         subject=_("جمع‌بندی نظرخواهی: %(title)s") % {"title": consultation.title},
         body=consultation.outcome,
+        kind="consultation_outcome",
+        url=reverse("decisions:consultation_detail", args=[consultation.pk]),
     )
 
 
@@ -395,6 +398,8 @@ def consultation_remind_pending(*, now: datetime | None = None, before_hours: in
                 users,
                 subject=_("یادآوری نظرخواهی: %(title)s") % {"title": consultation.title},
                 body=_("این نظرخواهی به‌زودی بسته می‌شود و هنوز پاسخ شما نرسیده است."),
+                kind="consultation_reminder",
+                url=reverse("decisions:consultation_detail", args=[consultation.pk]),
             )
     return sent
 
@@ -468,6 +473,8 @@ def proposal_decline(*, actor, proposal: Proposal, answer: str) -> None:
         [proposal.submitted_by],
         subject=_("پاسخ اتاق به پیشنهاد شما: %(title)s") % {"title": proposal.title},
         body=proposal.answer,
+        kind="proposal_answer",
+        url=reverse("decisions:proposal_detail", args=[proposal.pk]),
     )
 
 
@@ -555,6 +562,8 @@ def meeting_create(
         [m.user for m in meeting.members.select_related("user")],
         subject=_("دعوت به جلسه: %(title)s") % {"title": meeting.title},
         body=meeting.place or meeting.online_link,
+        kind="meeting_invitation",
+        url=reverse("decisions:meeting_detail", args=[meeting.pk]),
     )
     return meeting
 

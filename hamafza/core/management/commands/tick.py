@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 # (what it does, dotted path of `duty(*, now) -> int`), run in this order.
 DUTIES: list[tuple[str, str]] = [
     ("consultation reminders", "hamafza.decisions.services.consultation_remind_pending"),
-    # The follow-up part adds its deadline reminders and escalations here.
+    ("action deadline reminders", "hamafza.followup.services.remind_due_soon"),
+    ("overdue action notices", "hamafza.followup.services.notify_overdue"),
+    ("overdue actions put before the board", "hamafza.followup.services.escalate_overdue"),
 ]
 
 
