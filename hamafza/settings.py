@@ -159,13 +159,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "hamafza.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a reverse proxy, the client's address is the proxy's last X-Forwarded-For entry;
-# without this every visitor would share the proxy's address (HAMAFZA_BEHIND_PROXY=1).
+# Behind a reverse proxy (HAMAFZA_BEHIND_PROXY=1), the client's address is the last entry of
+# X-Forwarded-For, the one our proxy appended; otherwise every visitor would share the proxy's
+# address and one person's failures would lock everyone (hamafza.accounts.throttling).
 BEHIND_PROXY = env_bool("HAMAFZA_BEHIND_PROXY", False)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_PROXY else ["REMOTE_ADDR"]
-)
-AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
+AXES_CLIENT_IP_CALLABLE = "hamafza.accounts.throttling.client_address"
 
 # Language, time, numbers.
 LANGUAGE_CODE = "fa"
@@ -266,7 +264,7 @@ HAMAFZA_PROVINCE = os.environ.get("HAMAFZA_PROVINCE", "خراسان رضوی")
 HAMAFZA_CHAMBER_NAME = os.environ.get("HAMAFZA_CHAMBER_NAME", "اتاق تعاون خراسان رضوی")
 
 # Cache: files under var/ by default, shared by the app's processes on one machine (import
-# progress, throttling counters); point CACHE_LOCATION at shared storage when scaling out.
+# progress); point CACHE_LOCATION at shared storage when scaling out.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache"

@@ -29,7 +29,9 @@ from hamafza.decisions.models import (
     Minutes,
     Resolution,
 )
-from hamafza.persian.text import query_alternatives, search_key
+from hamafza.decisions.selectors import search_resolutions
+from hamafza.followup.models import Action
+from hamafza.followup.services import resolution_progress
 
 router = Router(tags=["decisions"])
 
@@ -365,8 +367,10 @@ def meeting(request: HttpRequest, meeting_id: int):
 
 # --------------------------------------------------------------------------- resolutions
 PROGRESS_NOTE = (
-    "Progress (0–100) of the actions that carry the resolution out. The follow-up part "
-    "(actions) is not built yet, so this is always null for now — never an estimate."
+    "Progress (0–100): derived from the actions that carry the resolution out, the mean of "
+    "their progress with cancelled actions left out, rounded to a whole number (as on the "
+    "public accountability page). Null while the resolution has no actions (or only "
+    "cancelled ones) — never an estimate."
 )
 
 
@@ -376,7 +380,7 @@ class ResolutionItem(Schema):
     title: str
     meeting: Ref
     passed_on: date
-    progress: float | None = Field(description=PROGRESS_NOTE)
+    progress: int | None = Field(description=PROGRESS_NOTE)
 
 
 class ResolutionDetail(ResolutionItem):
@@ -409,22 +413,18 @@ def _resolution_item(r: Resolution) -> dict:
         "title": r.title,
         "meeting": {"id": r.meeting_id, "title": r.meeting.title},
         "passed_on": r.passed_on,
-        "progress": None,  # the follow-up part (actions) does not exist yet
+        "progress": resolution_progress(r),  # from the prefetched actions (_with_actions)
     }
 
 
-def _matching(qs: QuerySet[Resolution], q: str) -> list[int]:
-    """Ids of the resolutions every word of the query prefixes a word of (number, title,
-    text), with the registry's Persian normalisation (hamafza.persian.text.matches)."""
-    alternatives = query_alternatives(q)
-    if not alternatives:
-        return list(qs.values_list("pk", flat=True))
-    found = []
-    for pk, number, title, text in qs.values_list("pk", "number", "title", "text"):
-        tokens = search_key(number, title, text).split()
-        if any(all(any(t.startswith(w) for t in tokens) for w in words) for words in alternatives):
-            found.append(pk)
-    return found
+def _with_actions(qs: QuerySet[Resolution]) -> QuerySet[Resolution]:
+    """The actions' status and progress in one query for all the rows, so that each row's
+    derived progress costs none."""
+    return qs.prefetch_related(
+        Prefetch(
+            "actions", queryset=Action.objects.only("id", "resolution_id", "status", "progress")
+        )
+    )
 
 
 @router.get(
@@ -439,13 +439,15 @@ def resolutions(request: HttpRequest, filters: Query[ResolutionFilters]):
     if filters.meeting is not None:
         qs = qs.filter(meeting_id=filters.meeting)
     if filters.q.strip():
-        qs = Resolution.objects.filter(pk__in=_matching(qs, filters.q))
+        qs = search_resolutions(qs, filters.q)
     return paginate(
         qs.order_by("-passed_on", "-id"),
         filters.page,
         filters.page_size,
         _resolution_item,
-        fetch=lambda ids: Resolution.objects.filter(pk__in=ids).select_related("meeting"),
+        fetch=lambda ids: _with_actions(
+            Resolution.objects.filter(pk__in=ids).select_related("meeting")
+        ),
     )
 
 
@@ -457,8 +459,10 @@ def resolutions(request: HttpRequest, filters: Query[ResolutionFilters]):
 )
 def resolution(request: HttpRequest, resolution_id: int):
     r = get_object_or_404(
-        permissions.resolutions_for(request.user).select_related(
-            "meeting", "item__proposal", "item__consultation"
+        _with_actions(
+            permissions.resolutions_for(request.user).select_related(
+                "meeting", "item__proposal", "item__consultation"
+            )
         ),
         pk=resolution_id,
     )

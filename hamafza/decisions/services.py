@@ -527,9 +527,13 @@ def meeting_create(
     if not actor.has_role(*MEETING_MANAGERS):
         raise PermissionDenied
     year = to_jalali(timezone.localtime(starts_at).date()).year
+    # Meetings of every kind are numbered in one series per Jalali year; the board's rule row
+    # serves as the lock, so two meetings created at once never share a number.
+    rule_for(MeetingKind.BOARD)
+    MeetingRule.objects.select_for_update().filter(kind=MeetingKind.BOARD).first()
     same_year = [
         m
-        for m in Meeting.objects.filter(kind=kind).only("starts_at")
+        for m in Meeting.objects.only("starts_at")
         if to_jalali(timezone.localtime(m.starts_at).date()).year == year
     ]
     meeting = Meeting(
@@ -699,10 +703,11 @@ def _passes(rule: MeetingRule, present: int, votes_for: int, cast: int) -> bool:
 
 
 def resolution_number(meeting: Meeting) -> str:
+    """«year/meeting/sequence», all digits: e.g. 1405/7/2 is the second resolution of the
+    year's seventh meeting. Call with the meeting row locked."""
     year = to_jalali(timezone.localtime(meeting.starts_at).date()).year
     n = Resolution.objects.filter(meeting=meeting).count() + 1
-    kind = {"board": "ه", "commission": "ک", "joint": "م"}[meeting.kind]
-    return f"{year}/{kind}{meeting.sequence}/{n}"
+    return f"{year}/{meeting.sequence}/{n}"
 
 
 @transaction.atomic
@@ -713,7 +718,7 @@ def voting_close(*, actor, item: AgendaItem, text: str = "") -> Resolution | Non
     item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
     if item.state != AgendaItem.State.VOTING:
         raise Conflict(_("رأی‌گیری این بند باز نیست."))
-    meeting = item.meeting
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     present, _total, met = quorum(meeting)
     counts = {c: item.votes.filter(choice=c).count() for c in Vote.Choice.values}
     item.votes_for = counts["for"]

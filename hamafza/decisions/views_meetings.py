@@ -34,13 +34,12 @@ from hamafza.decisions.models import (
     CalendarToken,
     Meeting,
     Minutes,
-    Resolution,
     Vote,
 )
+from hamafza.decisions.selectors import search_resolutions
 from hamafza.decisions.templatetags.decisions_meetings import resolution_no
 from hamafza.persian.jalali import format_jalali_date
 from hamafza.persian.templatetags.persian import fadigits
-from hamafza.persian.text import query_alternatives, search_key
 
 MANAGERS = services.MEETING_MANAGERS
 PAGE_SIZE = 25
@@ -423,37 +422,13 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- resolutions
-def _search(qs, query: str) -> list[int]:
-    """The ids of the resolutions whose title (or number) matches the query, with the
-    registry's Persian normalization: every word a prefix of a word of the title."""
-    alternatives = query_alternatives(query)
-    if not alternatives:
-        return []
-    found = []
-    for pk, title, number in qs.values_list("pk", "title", "number"):
-        tokens = search_key(title, number).split()
-        if any(
-            all(any(token.startswith(word) for token in tokens) for word in alternative)
-            for alternative in alternatives
-        ):
-            found.append(pk)
-    return found
-
-
 def resolution_list(request: HttpRequest) -> HttpResponse:
     form = ResolutionSearchForm(request.GET or None)
     query = form.query()
     visible = permissions.resolutions_for(request.user).order_by("-passed_on", "-id")
     if query:
-        ids = _search(visible, query)
-        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = Resolution.objects.filter(pk__in=list(page.object_list)).select_related("meeting")
-        order = {pk: i for i, pk in enumerate(page.object_list)}
-        page.object_list = sorted(rows, key=lambda r: order[r.pk])
-    else:
-        page = Paginator(visible.select_related("meeting"), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        visible = search_resolutions(visible, query)
+    page = Paginator(visible.select_related("meeting"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "decisions/resolution_list.html",

@@ -147,3 +147,16 @@ def test_it_does_not_let_a_password_alone_replace_an_enrolled_authenticator(worl
     client.post(reverse("accounts:two_factor_setup"), {"token": "123456"})
     assert list(TOTPDevice.objects.filter(user=staff)) == [device]
     assert client.get("/registry/import/").status_code == 302
+
+
+def test_it_counts_failures_per_client_behind_the_proxy(world, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(5):
+        Client(HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7").post(
+            reverse("accounts:login"), {"username": "coop", "password": "wrong"}
+        )
+    # The same account from another client behind the same proxy is not locked.
+    other = Client(HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert login(other, "coop").status_code == 302
+    locked = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert login(locked, "coop").status_code == 429

@@ -322,7 +322,7 @@ def test_consultation_to_resolution_with_pdf_minutes(world, live_server, open_pa
     resolution = Resolution.objects.get(item=item)
     assert resolution.meeting == meeting
     assert resolution.text == RESOLUTION_TEXT
-    assert re.fullmatch(r"\d{4}/ه\d+/1", resolution.number), resolution.number
+    assert re.fullmatch(r"\d{4}/\d+/1", resolution.number), resolution.number
     minutes = Minutes.objects.get(meeting=meeting)
     assert minutes.final and minutes.pdf
     meeting.refresh_from_db()
