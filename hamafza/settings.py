@@ -113,12 +113,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers run beside a writer; IMMEDIATE avoids lock upgrades failing.
+            # Connections are kept (CONN_MAX_AGE) so their page cache stays warm; a bigger
+            # cache and memory-mapped reads serve the 100,000-row registry from memory.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
+            "PRAGMA cache_size=-32000; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;",
             "transaction_mode": "IMMEDIATE",
         }
     )

@@ -156,4 +156,5 @@ def issue_token(request: HttpRequest, payload: TokenIn):
 
 
 from hamafza.api import decisions as _decisions  # noqa: E402, F401  (registers routes)
+from hamafza.api import followup as _followup  # noqa: E402, F401  (registers routes)
 from hamafza.api import registry as _registry  # noqa: E402, F401  (registers routes)

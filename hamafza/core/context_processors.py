@@ -1,5 +1,6 @@
 """Navigation: each person sees what their roles let them use, nothing more."""
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,54 +19,98 @@ class NavItem:
     url: str
 
 
-def nav_items(user) -> list[NavItem]:
-    items = [
-        NavItem("home", _("خانه"), reverse("core:home")),
-        NavItem("cooperatives", _("تعاونی‌ها"), reverse("registry:cooperative_list")),
-        NavItem("unions", _("اتحادیه‌ها"), reverse("registry:union_list")),
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str
+    items: tuple[NavItem, ...]
+
+
+def _link(key: str, label, name: str, *args) -> NavItem | None:
+    try:
+        return NavItem(key, label, reverse(name, args=args))
+    except NoReverseMatch:  # that part is not installed
+        return None
+
+
+def nav_menu(user) -> list[NavItem | NavGroup]:
+    """The main navigation: links and groups of links, each shown only to those who may use it."""
+    signed_in = user.is_authenticated
+    chamber = signed_in and user.has_role(Role.STAFF, Role.BOARD, Role.DIRECTORATE, Role.ADMIN)
+    managers = signed_in and user.has_role(Role.STAFF, Role.ADMIN)
+    admin = signed_in and user.has_role(Role.ADMIN)
+    menu: list = [
+        _link("home", _("خانه"), "core:home"),
+        _link("cooperatives", _("تعاونی‌ها"), "registry:cooperative_list"),
+        _link("unions", _("اتحادیه‌ها"), "registry:union_list"),
+        NavGroup(
+            "decisions",
+            _("تصمیم‌ها"),
+            (
+                signed_in
+                and _link("consultations", _("نظرخواهی‌ها"), "decisions:consultation_list"),
+                signed_in and _link("proposals", _("پیشنهادها"), "decisions:proposal_list"),
+                chamber and _link("meetings", _("جلسه‌ها"), "decisions:meeting_list"),
+                _link("resolutions", _("مصوبات"), "decisions:resolution_list"),
+                _link("library", _("قوانین و مقررات"), "decisions:library"),
+            ),
+        ),
+        NavGroup(
+            "followup",
+            _("اجرای مصوبات"),
+            (
+                _link("accountability", _("کارنامه اجرا"), "followup:accountability"),
+                signed_in and _link("my_actions", _("کارهای من"), "followup:my_actions"),
+                chamber and _link("followup_board", _("تابلوی پیگیری"), "followup:board"),
+            ),
+        ),
     ]
-    parts = []
-    if user.is_authenticated:
-        parts += [
-            ("consultations", _("نظرخواهی‌ها"), "decisions:consultation_list"),
-            ("proposals", _("پیشنهادها"), "decisions:proposal_list"),
-        ]
-        if user.has_role(Role.STAFF, Role.BOARD, Role.DIRECTORATE, Role.ADMIN):
-            parts.append(("meetings", _("جلسه‌ها"), "decisions:meeting_list"))
-    parts.append(("resolutions", _("مصوبات"), "decisions:resolution_list"))
-    for key, label, name in parts:
-        try:
-            items.append(NavItem(key, label, reverse(name)))
-        except NoReverseMatch:  # that part is not installed
-            continue
-    if user.is_authenticated:
+    if signed_in:
         for coop_id in sorted(user.cooperative_ids)[:1]:
-            items.append(
-                NavItem(
-                    "my_cooperative",
-                    _("تعاونی من"),
-                    reverse("registry:cooperative_detail", args=[coop_id]),
-                )
+            menu.append(
+                _link("my_cooperative", _("تعاونی من"), "registry:cooperative_detail", coop_id)
             )
         for union_id in sorted(user.union_ids)[:1]:
-            items.append(
-                NavItem(
-                    "my_union", _("اتحادیه من"), reverse("registry:union_detail", args=[union_id])
-                )
-            )
-        if user.has_role(Role.STAFF, Role.ADMIN):
-            items.append(NavItem("import", _("ورود از اکسل"), reverse("registry:import")))
-        if user.has_role(Role.ADMIN):
-            items.append(NavItem("audit", _("گزارش ممیزی"), reverse("core:audit_log")))
-            items.append(NavItem("admin", _("مدیریت سامانه"), reverse("admin:index")))
-    return items
+            menu.append(_link("my_union", _("اتحادیه من"), "registry:union_detail", union_id))
+    menu.append(
+        NavGroup(
+            "administration",
+            _("مدیریت"),
+            (
+                managers and _link("import", _("ورود از اکسل"), "registry:import"),
+                admin and _link("audit", _("گزارش ممیزی"), "core:audit_log"),
+                admin and _link("admin", _("مدیریت سامانه"), "admin:index"),
+            ),
+        )
+    )
+    result = []
+    for entry in menu:
+        if isinstance(entry, NavGroup):
+            items = tuple(item for item in entry.items if item)
+            if items:
+                result.append(NavGroup(entry.key, entry.label, items))
+        elif entry:
+            result.append(entry)
+    return result
+
+
+def unread_notifications(user) -> int:
+    """How many notifications the person has not read yet: one indexed count, signed in only."""
+    if not user.is_authenticated:
+        return 0
+    from hamafza.core.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def navigation(request: HttpRequest) -> dict:
     user = request.user
     language = get_language() or settings.LANGUAGE_CODE
     return {
-        "nav_items": nav_items(user),
+        # A callable, run by the template only where it is shown (once: cached), so partial
+        # pages (htmx) cost no query.
+        "unread_notifications": functools.cache(lambda: unread_notifications(user)),
+        "nav_menu": nav_menu(user),
         "chamber_name": settings.HAMAFZA_CHAMBER_NAME,
         "demo_mode": settings.DEMO,
         "language_dir": "rtl" if language.startswith("fa") else "ltr",

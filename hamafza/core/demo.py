@@ -199,6 +199,8 @@ class Summary:
     meetings: int = 0
     resolutions: int = 0
     consultations: int = 0
+    organisations: int = 0
+    actions: int = 0
 
 
 def _pick_weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -397,6 +399,11 @@ def build(*, cooperatives: int, seed: int, today: datetime.date | None = None) -
     summary.meetings = decisions.meetings
     summary.resolutions = decisions.resolutions
     summary.consultations = decisions.consultations
+    from hamafza.followup import demo as followup_demo
+
+    followup = followup_demo.build(rng, today=today)
+    summary.organisations = followup.organisations
+    summary.actions = followup.actions
     return summary
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,24 @@ KINDS = {
     "general": _("دیگر پیام‌ها"),
 }
 DEFAULTS = {"in_app": True, "email": True, "sms": False}
+CHANNELS = ("in_app", "email", "sms")
+
+
+def internal_path(url: str) -> str:
+    """The URL if it is a path on this site ("/followup/actions/7/"), else "".
+
+    A notification links only inside Hamafza: an absolute or scheme-relative address
+    ("https://…", "//…", "javascript:…") is neutralised, never followed.
+    """
+    url = (url or "").strip()
+    if (
+        url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in url)
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    ):
+        return url
+    return ""
 
 
 def notify(
@@ -38,6 +57,9 @@ def notify(
     users = [u for u in users if getattr(u, "is_active", True)]
     if not users:
         return 0
+    if url and not internal_path(url):
+        logger.warning("notify: dropped a link that is not a path on this site: %r", url)
+    url = internal_path(url)
     prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users, kind=kind)}
     reached = 0
     in_app = []
@@ -56,8 +78,11 @@ def notify(
             delivered = True
         if channels["email"] and user.email:
             text = f"{body}\n\n{settings.HAMAFZA_SITE_URL}{url}" if url else str(body)
-            send_mail(str(subject), text, settings.DEFAULT_FROM_EMAIL, [user.email])
-            delivered = True
+            try:
+                send_mail(str(subject), text, settings.DEFAULT_FROM_EMAIL, [user.email])
+                delivered = True
+            except Exception:  # a mail server failure must not stop the other channels
+                logger.exception("e-mail to user %s failed", user.pk)
         if channels["sms"] and getattr(user, "mobile", ""):
             try:
                 send_sms(

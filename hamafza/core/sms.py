@@ -3,7 +3,8 @@
 A backend is any class with `send(self, mobile: str, text: str) -> None` that raises on
 failure. Hamafza ships the console backend (prints, for demo and development) and the
 locmem backend (keeps messages in `outbox`, for tests). To use a gateway, write a class with
-that one method that calls the gateway's HTTP API and point HAMAFZA_SMS_BACKEND at it.
+that one method that calls the gateway's HTTP API and point HAMAFZA_SMS_BACKEND at it; see
+docs/sms.md for the interface, error handling and an example.
 """
 
 import sys

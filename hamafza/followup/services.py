@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,8 @@ from hamafza.core.notify import notify
 from hamafza.core.uploads import detect
 from hamafza.decisions.models import AgendaItem, Meeting, MeetingKind, Resolution
 from hamafza.followup.models import Action, Evidence, Organisation, ProgressUpdate, Reminder
+from hamafza.persian.jalali import format_jalali_date, format_jalali_datetime
+from hamafza.persian.text import to_persian_digits
 
 MANAGERS = (Role.STAFF, Role.ADMIN)
 
@@ -64,6 +66,51 @@ def resolution_progress(resolution: Resolution) -> int | None:
     """Derived from its actions (cancelled ones left out); None while it has none."""
     values = [a.progress for a in resolution.actions.all() if a.status != Action.Status.CANCELLED]
     return round(sum(values) / len(values)) if values else None
+
+
+# --------------------------------------------------------------------------- bodies
+@transaction.atomic
+def organisation_get_or_create(*, actor, name: str, kind: str) -> Organisation:
+    """A responsible body typed in by name (staff, while creating an action): an existing one
+    of that name (normalized) is reused; a union or cooperative must be in the registry, so
+    its representatives act for it."""
+    from hamafza.persian.text import normalize
+    from hamafza.registry.models import Cooperative, Union
+
+    if not actor.has_role(*MANAGERS):
+        raise PermissionDenied
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"new_name": _("نام نهاد تازه را بنویسید.")})
+    if kind not in Organisation.Kind.values:
+        raise ValidationError({"new_kind": _("نوع نهاد را انتخاب کنید.")})
+    key = normalize(name)
+    existing = Organisation.objects.filter(name_key=key).first()
+    if existing is not None:
+        return existing
+    organisation = Organisation(name=name, kind=kind)
+    if kind in (Organisation.Kind.UNION, Organisation.Kind.COOPERATIVE):
+        model = Union if kind == Organisation.Kind.UNION else Cooperative
+        entity = model.objects.filter(name_key=key).first()
+        if entity is None:
+            raise ValidationError(
+                {
+                    "new_name": _(
+                        "«%(name)s» در بانک تعاونی‌ها و اتحادیه‌ها پیدا نشد؛ نام را همان‌طور "
+                        "که در بانک ثبت شده بنویسید یا نوع «دستگاه بیرونی» را برگزینید."
+                    )
+                    % {"name": name}
+                }
+            )
+        field = "union" if kind == Organisation.Kind.UNION else "cooperative"
+        linked = Organisation.objects.filter(**{field: entity}).first()
+        if linked is not None:
+            return linked
+        setattr(organisation, field, entity)
+    organisation.full_clean()
+    organisation.save()
+    audit.record(actor=actor, action="followup.organisation_create", target=organisation)
+    return organisation
 
 
 # --------------------------------------------------------------------------- actions
@@ -194,13 +241,21 @@ def action_update(*, actor, action: Action, **fields) -> dict:
 
 # --------------------------------------------------------------------------- tick duties
 def _claim(action: Action, kind: str) -> bool:
-    """Record that this reminder goes out; False if it already went (or is going) out."""
+    """Record that this reminder goes out; False if it already went (or is going) out.
+
+    The unique constraint on (action, kind, due_on) decides between two overlapping ticks:
+    the second insert fails, so each reminder is sent once."""
     try:
         with transaction.atomic():
             Reminder.objects.create(action=action, kind=kind, due_on=action.due_on)
     except IntegrityError:
         return False
     return True
+
+
+def _due(action: Action) -> str:
+    """The due date as people read it: Jalali, Persian digits."""
+    return format_jalali_date(action.due_on)
 
 
 def remind_due_soon(*, now: datetime.datetime | None = None) -> int:
@@ -217,7 +272,7 @@ def remind_due_soon(*, now: datetime.datetime | None = None) -> int:
                 people_to_tell(action),
                 subject=_("مهلت اقدام نزدیک است: %(title)s") % {"title": action.title},
                 body=_("مهلت این اقدام %(due)s است؛ پیشرفت آن را گزارش کنید.")
-                % {"due": action.due_on.isoformat()},
+                % {"due": _due(action)},
                 kind="action_due_soon",
                 url=reverse("followup:action_detail", args=[action.pk]),
             )
@@ -225,6 +280,7 @@ def remind_due_soon(*, now: datetime.datetime | None = None) -> int:
 
 
 def notify_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Tell the responsible people once that an action's due date has passed."""
     today = timezone.localdate(now or timezone.now())
     sent = 0
     overdue = Action.objects.filter(
@@ -235,31 +291,33 @@ def notify_overdue(*, now: datetime.datetime | None = None) -> int:
             sent += notify(
                 people_to_tell(action),
                 subject=_("مهلت اقدام گذشته است: %(title)s") % {"title": action.title},
-                body=_("مهلت این اقدام %(due)s بود و هنوز انجام نشده است.")
-                % {"due": action.due_on.isoformat()},
+                body=_("مهلت این اقدام %(due)s بود و هنوز انجام نشده است.") % {"due": _due(action)},
                 kind="action_overdue",
                 url=reverse("followup:action_detail", args=[action.pk]),
             )
     return sent
 
 
-def next_board_meeting(today: datetime.date) -> Meeting | None:
+def next_board_meeting(now: datetime.datetime) -> Meeting | None:
+    """The board's next scheduled meeting that has not started yet."""
     return (
         Meeting.objects.filter(
-            kind=MeetingKind.BOARD,
-            state__in=[Meeting.State.SCHEDULED, Meeting.State.IN_PROGRESS],
-            starts_at__date__gte=today,
+            kind=MeetingKind.BOARD, state=Meeting.State.SCHEDULED, starts_at__gt=now
         )
-        .order_by("starts_at")
+        .order_by("starts_at", "id")
         .first()
     )
 
 
 def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
-    """Put actions overdue past the grace period onto the board's next meeting, once."""
-    today = timezone.localdate(now or timezone.now())
+    """Put actions overdue past the grace period onto the board's next meeting, once.
+
+    Without a scheduled board meeting nothing is claimed: the action is escalated by the first
+    tick after one is scheduled."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     limit = today - datetime.timedelta(days=settings.HAMAFZA_ESCALATION_GRACE_DAYS)
-    meeting = next_board_meeting(today)
+    meeting = next_board_meeting(now)
     if meeting is None:
         return 0
     sent = 0
@@ -267,13 +325,16 @@ def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
         status__in=Action.OPEN_STATUSES, due_on__lt=limit, escalated_item__isnull=True
     ).select_related("resolution", "responsible", "owner")
     for action in late:
-        if not _claim(action, Reminder.Kind.ESCALATED):
-            continue
+        # The claim and the agenda item commit together: a failure leaves neither behind, and
+        # the next tick tries again.
         with transaction.atomic():
+            if not _claim(action, Reminder.Kind.ESCALATED):
+                continue
+            last = meeting.agenda.aggregate(last=Max("order"))["last"] or 0
             item = AgendaItem.objects.create(
                 meeting=meeting,
-                order=meeting.agenda.count() + 1,
-                title=_("پیگیری اقدام معوق: %(title)s") % {"title": action.title},
+                order=last + 1,
+                title=(_("پیگیری اقدام معوق: %(title)s") % {"title": action.title})[:300],
                 description=_(
                     "اقدام «%(title)s» از مصوبه %(number)s به عهده %(body)s، با مهلت %(due)s، "
                     "انجام نشده است (پیشرفت %(progress)s درصد)."
@@ -282,8 +343,8 @@ def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
                     "title": action.title,
                     "number": action.resolution.number,
                     "body": action.responsible.name,
-                    "due": action.due_on.isoformat(),
-                    "progress": action.progress,
+                    "due": _due(action),
+                    "progress": to_persian_digits(str(action.progress)),
                 },
             )
             Action.objects.filter(pk=action.pk).update(escalated_item=item)
@@ -291,12 +352,13 @@ def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
                 actor=None,
                 action="followup.escalate",
                 target=action,
-                changes={"meeting": str(meeting)},
+                changes={"meeting": str(meeting), "agenda_item": item.pk},
             )
         sent += notify(
             people_to_tell(action),
             subject=_("اقدام معوق به جلسه هیئت رئیسه رفت: %(title)s") % {"title": action.title},
-            body=str(meeting),
+            body=_("این اقدام در دستور جلسه «%(meeting)s» در %(when)s قرار گرفت.")
+            % {"meeting": meeting.title, "when": format_jalali_datetime(meeting.starts_at)},
             kind="action_escalated",
             url=reverse("followup:action_detail", args=[action.pk]),
         )

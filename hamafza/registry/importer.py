@@ -27,6 +27,7 @@ from hamafza.persian.identifiers import (
 )
 from hamafza.persian.jalali import format_jalali_date, parse_jalali_date
 from hamafza.persian.text import format_number, normalize, parse_number, to_latin_digits
+from hamafza.registry import search_index
 from hamafza.registry.models import Cooperative, County, Sector, Status, Union
 from hamafza.registry.spreadsheets import Sheet
 
@@ -364,27 +365,9 @@ def apply(sheet: Sheet, *, actor, progress: Callable[[int, int], None] | None = 
     done = 0
     events: list[AuditEvent] = []
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    for start in range(0, len(result.created), CHUNK):
-        batch = []
-        for values in result.created[start : start + CHUNK]:
-            coop = Cooperative(**values)
-            coop.fill_keys()
-            batch.append(coop)
-        saved = Cooperative.objects.bulk_create(batch)
-        for coop, values in zip(saved, result.created[start : start + CHUNK], strict=True):
-            events.append(
-                AuditEvent(
-                    actor=actor_user,
-                    action="registry.import_create",
-                    target_type="registry.cooperative",
-                    target_id=str(coop.pk) if coop.pk else "",
-                    target_repr=coop.name[:255],
-                    changes={k: audit._plain(_display(k, v)) for k, v in values.items()},
-                )
-            )
-        done += len(batch)
-        if progress:
-            progress(done, total)
+    with search_index.bulk_writes(len(result.created)):
+        _create(result, actor_user, events, progress, total)
+    done = len(result.created)
     update_fields = set()
     now = timezone.now()
     for start in range(0, len(result.updated), CHUNK):
@@ -420,3 +403,28 @@ def apply(sheet: Sheet, *, actor, progress: Callable[[int, int], None] | None = 
             progress(done, total)
     AuditEvent.objects.bulk_create(events, batch_size=CHUNK)
     return result
+
+
+def _create(result: Plan, actor_user, events: list, progress, total: int) -> None:
+    done = 0
+    for start in range(0, len(result.created), CHUNK):
+        batch = []
+        for values in result.created[start : start + CHUNK]:
+            coop = Cooperative(**values)
+            coop.fill_keys()
+            batch.append(coop)
+        saved = Cooperative.objects.bulk_create(batch)
+        for coop, values in zip(saved, result.created[start : start + CHUNK], strict=True):
+            events.append(
+                AuditEvent(
+                    actor=actor_user,
+                    action="registry.import_create",
+                    target_type="registry.cooperative",
+                    target_id=str(coop.pk) if coop.pk else "",
+                    target_repr=coop.name[:255],
+                    changes={k: audit._plain(_display(k, v)) for k, v in values.items()},
+                )
+            )
+        done += len(batch)
+        if progress:
+            progress(done, total)

@@ -154,7 +154,8 @@ class Cooperative(LegalEntity):
         indexes = [
             # The directory's common filters, each with the default order (name).
             models.Index(fields=["county", "sort_key"]),
-            models.Index(fields=["sector", "sort_key"]),
+            models.Index(fields=["sector", "status", "sort_key"]),
+            models.Index(fields=["-members", "sort_key"]),
             models.Index(fields=["sort_key"]),
         ]
 

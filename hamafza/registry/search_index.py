@@ -35,3 +35,28 @@ def ensure(using: str = "default") -> bool:
                 cursor.execute(sql)
             return True
     return False
+
+
+BULK_THRESHOLD = 5000
+
+
+class bulk_writes:
+    """On SQLite, for a large batch of inserts: leave the FTS index out of each insert and
+    rebuild it once at the end (much faster than a trigger per row). Use inside the
+    transaction that writes; elsewhere it does nothing."""
+
+    def __init__(self, rows: int, using: str = "default") -> None:
+        self.active = rows >= BULK_THRESHOLD and connections[using].vendor == "sqlite"
+        self.using = using
+
+    def __enter__(self):
+        if self.active:
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_fts_ai")
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.active and exc_type is None:
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(_index.SQLITE[1])  # the insert trigger again
+                cursor.execute(_index.SQLITE[-1])  # rebuild the index from the table

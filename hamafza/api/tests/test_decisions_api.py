@@ -534,4 +534,4 @@ def test_it_describes_the_endpoints_in_the_openapi_document(world):
     ]:
         assert path in spec["paths"], path
     progress = spec["components"]["schemas"]["ResolutionItem"]["properties"]["progress"]
-    assert "not built yet" in progress["description"]
+    assert "derived from the actions" in progress["description"]

@@ -229,3 +229,16 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
+
+
+def click_nav(page, key: str) -> None:
+    """Follow a main-navigation link, opening its menu group first when it sits in one
+    (on a phone, the collapsed menu is opened too)."""
+    link = page.locator(f"[data-testid=main-nav] a[data-nav={key}]")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and not page.locator("#hz-nav").is_visible():
+        toggler.click()
+    if not link.is_visible():
+        group = link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/a[@data-nav-group]")
+        group.click()
+    link.click()

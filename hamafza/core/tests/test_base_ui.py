@@ -68,9 +68,9 @@ def test_it_shows_each_role_its_navigation(world, client_for):
         html = client_for(persona).get("/").content.decode()
         return set(re.findall(r'data-nav="([a-z_]+)"', html))
 
-    base = {"home", "cooperatives", "unions", "resolutions"}
-    member = base | {"consultations", "proposals"}
-    chamber = member | {"meetings"}
+    base = {"home", "cooperatives", "unions", "resolutions", "library", "accountability"}
+    member = base | {"consultations", "proposals", "my_actions"}
+    chamber = member | {"meetings", "followup_board"}
     assert nav("public") == base
     assert nav("coop") == member | {"my_cooperative"}
     assert nav("union") == member | {"my_union"}

@@ -27,14 +27,26 @@ from hamafza.persian.text import to_latin_digits
 
 pytestmark = pytest.mark.browser
 
-PUBLIC_NAV = ["home", "cooperatives", "unions", "resolutions"]
-_MEMBER = ["home", "cooperatives", "unions", "consultations", "proposals"]
-_CHAMBER = [*_MEMBER, "meetings", "resolutions"]
+PUBLIC_NAV = ["home", "cooperatives", "unions", "resolutions", "library", "accountability"]
+_MEMBER = ["home", "cooperatives", "unions", "consultations", "proposals", "resolutions", "library"]
+_CHAMBER = [
+    "home",
+    "cooperatives",
+    "unions",
+    "consultations",
+    "proposals",
+    "meetings",
+    "resolutions",
+    "library",
+    "accountability",
+    "my_actions",
+    "followup_board",
+]
 EXPECTED_NAV = {
     "public": PUBLIC_NAV,
-    "coop": [*_MEMBER, "resolutions", "my_cooperative"],
-    "coop2": [*_MEMBER, "resolutions", "my_cooperative"],
-    "union": [*_MEMBER, "resolutions", "my_union"],
+    "coop": [*_MEMBER, "accountability", "my_actions", "my_cooperative"],
+    "coop2": [*_MEMBER, "accountability", "my_actions", "my_cooperative"],
+    "union": [*_MEMBER, "accountability", "my_actions", "my_union"],
     "staff": [*_CHAMBER, "import"],
     "board": _CHAMBER,
     "directorate": _CHAMBER,

@@ -4,6 +4,7 @@ from django.test import override_settings
 from hamafza.accounts.models import Role, User
 from hamafza.core import demo
 from hamafza.decisions.models import Consultation
+from hamafza.followup.models import Action
 from hamafza.persian.identifiers import is_valid_national_code, is_valid_national_id
 from hamafza.registry.models import BoardMembership, Cooperative, County, Person, Union
 
@@ -51,6 +52,7 @@ def test_it_is_deterministic_for_a_seed(db):
         Cooperative.objects.order_by("national_id").values_list("name", "members", "county__name")
     )
     Consultation.objects.all().delete()  # an audience may be a union
+    Action.objects.all().delete()  # a responsible body may be a cooperative or a union
     Cooperative.objects.all().delete()
     Union.objects.all().delete()
     demo.build(cooperatives=25, seed=9)

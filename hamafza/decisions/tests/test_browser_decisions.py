@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from hamafza.accounts.models import Role
 from hamafza.conftest import make_user
-from hamafza.core.tests.browser import SCREENSHOT_DIR, PageWatch, login, screenshot
+from hamafza.core.tests.browser import SCREENSHOT_DIR, PageWatch, click_nav, login, screenshot
 from hamafza.decisions.models import (
     AgendaItem,
     Consultation,
@@ -111,7 +111,7 @@ def test_consultation_to_resolution_with_pdf_minutes(world, live_server, open_pa
     with override_settings(REQUIRE_2FA=False):
         # 1. A board member opens a consultation to every active cooperative.
         board = person("board")
-        board.locator("[data-testid=main-nav] a[data-nav=consultations]").click()
+        click_nav(board, "consultations")
         board.locator("[data-testid=new-consultation]").click()
         form = board.locator("[data-testid=consultation-form]")
         expect(form).to_be_visible()
@@ -152,7 +152,7 @@ def test_consultation_to_resolution_with_pdf_minutes(world, live_server, open_pa
             ),
         ]:
             coop = person(username)
-            coop.locator("[data-testid=main-nav] a[data-nav=consultations]").click()
+            click_nav(coop, "consultations")
             coop.locator(f"tr[data-consultation='{consultation.pk}'] a").click()
             answer = coop.locator("[data-testid=answer-form]")
             expect(answer).to_be_visible()
@@ -180,7 +180,7 @@ def test_consultation_to_resolution_with_pdf_minutes(world, live_server, open_pa
 
         # 3. Staff set up a board meeting, put the consultation on its agenda, take attendance.
         staff = person("staff")
-        staff.locator("[data-testid=main-nav] a[data-nav=meetings]").click()
+        click_nav(staff, "meetings")
         staff.locator("[data-testid=meeting-create]").click()
         expect(staff.locator("[data-testid=meeting-form]")).to_be_visible()
         staff.select_option("#id_kind", label="جلسه هیئت رئیسه")

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from hamafza.conftest import make_national_id
-from hamafza.core.tests.browser import PageWatch, login, screenshot
+from hamafza.core.tests.browser import PageWatch, click_nav, login, screenshot
 from hamafza.persian.text import to_persian_digits
 from hamafza.registry.importer import COLUMNS
 from hamafza.registry.models import Cooperative
@@ -217,7 +217,7 @@ def test_staff_import_fix_reimport_search_and_export(world, live_server, browser
         login(page, live_server, "staff")
 
         # 1. The import page, reached from the main navigation; the messy file goes up.
-        page.locator("[data-testid=main-nav] a[data-nav=import]").click()
+        click_nav(page, "import")
         page.wait_for_url(live_server.url + "/registry/import/")
         expect(page.locator("[data-testid=import-form]")).to_be_visible()
         shot("import-form")

@@ -233,3 +233,15 @@ def test_the_command_dry_run_changes_nothing(db, tmp_path, capsys):
 def test_the_command_refuses_a_missing_file(db):
     with pytest.raises(CommandError):
         call_command("import_registry", "/nonexistent.xlsx")
+
+
+def test_it_keeps_search_right_after_a_large_import(db, monkeypatch):
+    from hamafza.registry.selectors import cooperative_search
+
+    monkeypatch.setattr("hamafza.registry.search_index.BULK_THRESHOLD", 1)
+    assert run(xlsx(GOOD)).ok
+    assert [c.name for c in cooperative_search(q="فیروزه")] == ["شركت تعاوني فيروزه"]
+    make = Cooperative.objects.get(national_id=make_national_id(101))
+    make.name = "شرکت تعاونی عناب‌کاران"
+    make.save()  # the triggers are back after the bulk write
+    assert [c.name for c in cooperative_search(q="عناب")] == ["شرکت تعاونی عناب‌کاران"]

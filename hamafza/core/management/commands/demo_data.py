@@ -30,6 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {summary.cooperatives} cooperatives, {summary.unions} unions, "
             f"{summary.persons} persons, {summary.users} users, {summary.meetings} meetings, "
-            f"{summary.resolutions} resolutions, {summary.consultations} consultations "
+            f"{summary.resolutions} resolutions, {summary.consultations} consultations, "
+            f"{summary.organisations} responsible bodies, {summary.actions} actions "
             f"in {time.monotonic() - started:.1f}s"
         )
