@@ -67,9 +67,10 @@ def cooperative_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "querystring": params.urlencode(),
+        # Lazy: evaluated only when the cached filter options are rendered again.
         "counties": County.objects.all(),
         "sectors": Sector.objects.all(),
-        "unions": Union.objects.only("id", "name").order_by("name"),
+        "unions": Union.objects.only("id", "name").order_by("sort_key"),
         "statuses": Status.choices,
         "sorts": selectors.SORTS,
         "page_size": page_size,
