@@ -46,7 +46,7 @@ test: install lint
 
 # Regenerate translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: install
-	cd hamafza && ../$(BIN)/hamafza makemessages -l en --no-obsolete && ../$(BIN)/hamafza compilemessages -l en
+	cd hamafza && HAMAFZA_TESTING=1 ../$(BIN)/hamafza makemessages -l en --no-obsolete --ignore "*/tests/*" --ignore "*/migrations/*" -e html,txt,py && HAMAFZA_TESTING=1 ../$(BIN)/hamafza compilemessages -l en
 
 clean:
 	rm -rf $(VENV) node_modules

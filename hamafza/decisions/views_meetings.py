@@ -181,7 +181,11 @@ def _item_context(meeting: Meeting, items: list[AgendaItem], user, manage: bool)
 @signin_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, manage = permissions.get_meeting_for_user(request.user, pk)
-    items = list(meeting.agenda.select_related("resolution", "proposal", "consultation"))
+    items = list(
+        meeting.agenda.select_related("resolution", "proposal", "consultation").prefetch_related(
+            "escalated_actions"
+        )
+    )
     context = _item_context(meeting, items, request.user, manage)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     context.update(

@@ -341,7 +341,7 @@ def escalate_overdue(*, now: datetime.datetime | None = None) -> int:
                 )
                 % {
                     "title": action.title,
-                    "number": action.resolution.number,
+                    "number": to_persian_digits(action.resolution.number),
                     "body": action.responsible.name,
                     "due": _due(action),
                     "progress": to_persian_digits(str(action.progress)),

@@ -18,6 +18,7 @@ from hamafza.core import sms
 from hamafza.core.models import AuditEvent, Notification, NotificationPreference
 from hamafza.decisions.models import AgendaItem, Meeting, MeetingKind, Resolution
 from hamafza.followup.models import Action, Organisation, Reminder
+from hamafza.persian.text import to_persian_digits
 
 MOBILE = "09151234567"
 
@@ -242,7 +243,7 @@ def test_it_puts_an_action_overdue_past_the_grace_period_on_the_next_board_meeti
     item = late.escalated_item
     assert item is not None and item.meeting == nearest
     assert item.order == 5 and "تمدید تسهیلات" in item.title
-    assert fw.resolution.number in item.description
+    assert to_persian_digits(fw.resolution.number) in item.description
     assert Action.objects.get(pk=within.pk).escalated_item is None
     assert AuditEvent.objects.filter(action="followup.escalate", target_id=str(late.pk)).exists()
     escalated = Notification.objects.get(user=owner, kind="action_escalated")
