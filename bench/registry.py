@@ -170,7 +170,7 @@ def bench_directory(db: Path, seconds: int, clients: int = 16) -> dict:
             "--workers",
             "2",
             "--threads",
-            "2",
+            "1",
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
