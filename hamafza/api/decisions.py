@@ -376,7 +376,7 @@ PROGRESS_NOTE = (
 
 class ResolutionItem(Schema):
     id: int
-    number: str = Field(description="«Jalali year/meeting/sequence», e.g. 1405/ه3/2")
+    number: str = Field(description="«Jalali year/meeting/sequence», e.g. 1405/7/2")
     title: str
     meeting: Ref
     passed_on: date

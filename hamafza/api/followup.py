@@ -31,7 +31,7 @@ STATUSES = ", ".join(Action.Status.values)
 
 class ResolutionRef(Schema):
     id: int
-    number: str = Field(description="«Jalali year/meeting/sequence», e.g. 1405/ه3/2")
+    number: str = Field(description="«Jalali year/meeting/sequence», e.g. 1405/7/2")
     title: str
 
 

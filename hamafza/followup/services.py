@@ -144,7 +144,7 @@ def action_create(
     notify(
         people_to_tell(action),
         subject=_("اقدام تازه: %(title)s") % {"title": action.title},
-        body=_("مهلت: %(due)s") % {"due": action.due_on.isoformat()},
+        body=_("مهلت: %(due)s") % {"due": format_jalali_date(action.due_on)},
         kind="action_assigned",
         url=reverse("followup:action_detail", args=[action.pk]),
     )
