@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import Role
+from hamafza.core.forms import MultipleFileField, MultipleFileInput
 from hamafza.core.uploads import detect
 from hamafza.decisions.models import LegalDocument, Meeting
 from hamafza.decisions.views_library import in_library_order
@@ -12,25 +13,6 @@ from hamafza.registry.models import Cooperative, Union
 
 MAX_ATTACHMENTS = 10
 PERSONAL_ROLES = (Role.BOARD, Role.STAFF, Role.ADMIN)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list (empty when none was chosen)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 def on_behalf_choices(user) -> list[tuple[str, str]]:

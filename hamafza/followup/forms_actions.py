@@ -6,31 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import Role, User
+from hamafza.core.forms import MultipleFileField, MultipleFileInput
 from hamafza.followup.models import Action, Organisation
 from hamafza.persian.forms import JalaliDateField, JalaliDateInput, PersianIntegerField
 
 MAX_EVIDENCE_FILES = 10
 # People offered (as suggestions) for an action's owner; anyone else is typed by username.
 OWNER_CANDIDATE_ROLES = (Role.STAFF, Role.BOARD, Role.DIRECTORATE, Role.ADMIN)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list (empty when none was chosen)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 def owner_candidates():
