@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from hamafza.accounts.models import Role
 from hamafza.followup import services
-from hamafza.followup.models import Action
+from hamafza.followup.models import Action, Organisation
 
 READ_ALL = (Role.STAFF, Role.BOARD, Role.DIRECTORATE, Role.ADMIN)
 
@@ -35,6 +35,8 @@ def my_actions(user) -> QuerySet[Action]:
     if not user.is_authenticated:
         return Action.objects.none()
     condition = Q(owner=user) | Q(responsible__members=user)
+    if user.has_role(Role.DIRECTORATE):
+        condition |= Q(responsible__kind=Organisation.Kind.DIRECTORATE)
     if user.union_ids:
         condition |= Q(responsible__union_id__in=user.union_ids)
     if user.cooperative_ids:

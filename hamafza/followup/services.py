@@ -26,11 +26,14 @@ MANAGERS = (Role.STAFF, Role.ADMIN)
 
 # --------------------------------------------------------------------------- who acts
 def responsible_users(organisation: Organisation) -> QuerySet[User]:
-    """The people who act for a body: its listed members, and the representatives of the
-    union or cooperative it stands for."""
+    """The people who act for a body: its listed members, the representatives of the union
+    or cooperative it stands for, and for the directorate its officials (DESIGN.md: they
+    update the actions assigned to the directorate)."""
     from django.db.models import Q
 
     condition = Q(organisations=organisation)
+    if organisation.kind == Organisation.Kind.DIRECTORATE:
+        condition |= Q(role_assignments__role=Role.DIRECTORATE)
     if organisation.union_id:
         condition |= Q(
             role_assignments__role=Role.UNION, role_assignments__union_id=organisation.union_id

@@ -285,8 +285,8 @@ def test_it_refuses_an_update_by_someone_not_responsible(world, client_for):
     for persona, status in [("board", 403), ("coop", 404), ("coop2", 404), ("union", 404)]:
         response = post_update(client_for(persona), action, text="گزارش ناروا")
         assert response.status_code == status, persona
-    # A directorate official who is not a member of the responsible body may read, not report.
-    outsider = make_user("directorate-2", Role.DIRECTORATE)
+    # A board member may read every action, but reports only on what is theirs to do.
+    outsider = make_user("board-2", Role.BOARD)
     client = sign_in(client_for("public"), outsider)
     page = client.get(detail_url(action)).content.decode()
     assert 'data-testid="update-form"' not in page
@@ -713,3 +713,44 @@ def test_it_runs_the_same_queries_whatever_the_number_of_reports(world, client_f
         response = client.get(detail_url(action))
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_it_lets_directorate_officials_report_on_the_directorates_actions(world):
+    """By role alone, without being listed as members of the directorate body."""
+    import datetime
+
+    from hamafza.decisions.models import AgendaItem, Meeting, Resolution
+    from hamafza.followup import permissions, services
+    from hamafza.followup.models import Action, Organisation
+
+    staff = world.users["staff"]
+    meeting = Meeting.objects.create(
+        kind="board", title="جلسه", starts_at=timezone_now(), created_by=staff
+    )
+    item = AgendaItem.objects.create(meeting=meeting, title="بند", state="passed")
+    resolution = Resolution.objects.create(
+        number="1405/99/1",
+        item=item,
+        meeting=meeting,
+        title="مصوبه",
+        text="متن",
+        passed_on=datetime.date(2026, 1, 1),
+    )
+    body = Organisation.objects.create(name="اداره کل تعاون (آزمون)", kind="directorate")
+    action = Action.objects.create(
+        resolution=resolution,
+        title="اقدام",
+        responsible=body,
+        due_on=datetime.date(2026, 12, 1),
+        created_by=staff,
+    )
+    directorate = world.users["directorate"]
+    assert services.can_update(directorate, action)
+    assert action in permissions.my_actions(directorate)
+    assert not services.can_update(world.users["board"], action)
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
