@@ -69,6 +69,8 @@ def type_jalali(page, selector: str, text: str) -> None:
     field.click()
     field.fill("")
     field.press_sequentially(text, delay=10)
+    # The picker ignores Escape and outside clicks while it is still opening (300 ms).
+    page.wait_for_timeout(400)
     page.keyboard.press("Escape")
     page.locator("h1").click()  # click away: the picker closes
     expect(field).to_have_value(text)

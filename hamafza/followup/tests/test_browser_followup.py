@@ -112,7 +112,7 @@ def test_overdue_action_is_reminded_escalated_reported_and_shown_done(
     item = late.escalated_item
     assert item is not None and item.meeting == next_meeting
     assert item.title == f"پیگیری اقدام معوق: {late.title}"
-    assert late.resolution.number in item.description
+    assert to_persian_digits(late.resolution.number) in item.description
     mails = len(mail.outbox)
     notices = Notification.objects.count()
     assert sent(tick()) == 0
