@@ -1,11 +1,12 @@
 """URLs of the decisions part; each area keeps its own list (urls_<area>.py)."""
 
-import contextlib
-import importlib
+from hamafza.decisions import urls_consultations, urls_library, urls_meetings, urls_proposals
 
 app_name = "decisions"
 
-urlpatterns = []
-for _area in ("consultations", "proposals", "library", "meetings"):
-    with contextlib.suppress(ModuleNotFoundError):  # an area not built yet
-        urlpatterns += importlib.import_module(f"hamafza.decisions.urls_{_area}").urlpatterns
+urlpatterns = [
+    *urls_consultations.urlpatterns,
+    *urls_proposals.urlpatterns,
+    *urls_library.urlpatterns,
+    *urls_meetings.urlpatterns,
+]

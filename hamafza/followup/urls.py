@@ -1,11 +1,7 @@
 """URLs of the follow-up part; each area keeps its own list (urls_<area>.py)."""
 
-import contextlib
-import importlib
+from hamafza.followup import urls_accountability, urls_actions
 
 app_name = "followup"
 
-urlpatterns = []
-for _area in ("actions", "accountability"):
-    with contextlib.suppress(ModuleNotFoundError):  # an area not built yet
-        urlpatterns += importlib.import_module(f"hamafza.followup.urls_{_area}").urlpatterns
+urlpatterns = [*urls_actions.urlpatterns, *urls_accountability.urlpatterns]

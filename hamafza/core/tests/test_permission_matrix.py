@@ -94,7 +94,9 @@ EXPECTED: dict[str, Row] = dict(CORE)
 for _app in APPS_WITH_TABLES:
     try:
         _module = importlib.import_module(f"hamafza.{_app}.tests.matrix")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as error:
+        if not f"hamafza.{_app}".startswith(error.name or "-"):
+            raise  # a real import error inside a part's table, not a part not built yet
         continue
     for _name, _row in _module.EXPECTED.items():
         assert _name not in EXPECTED, _name

@@ -1,19 +1,20 @@
 """Permission-matrix rows of the decisions part, gathered from each area's matrix_<area>.py
 (each defines EXPECTED and prepare(world))."""
 
-import importlib
+from hamafza.decisions.tests import (
+    matrix_api,
+    matrix_consultations,
+    matrix_library,
+    matrix_meetings,
+    matrix_proposals,
+)
 
+_AREAS = [matrix_consultations, matrix_proposals, matrix_library, matrix_meetings, matrix_api]
 EXPECTED = {}
-_PREPARES = []
-for _area in ("consultations", "proposals", "library", "meetings", "api"):
-    try:
-        _module = importlib.import_module(f"hamafza.decisions.tests.matrix_{_area}")
-    except ModuleNotFoundError:
-        continue
+for _module in _AREAS:
     EXPECTED.update(_module.EXPECTED)
-    _PREPARES.append(_module.prepare)
 
 
 def prepare(world) -> None:
-    for step in _PREPARES:
-        step(world)
+    for module in _AREAS:
+        module.prepare(world)

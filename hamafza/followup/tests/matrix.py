@@ -1,19 +1,19 @@
-"""Permission-matrix rows of the follow-up part, gathered from each area's matrix_<area>.py
+"""Permission-matrix rows of the followup part, gathered from each area's matrix_<area>.py
 (each defines EXPECTED and prepare(world))."""
 
-import importlib
+from hamafza.followup.tests import (
+    matrix_accountability,
+    matrix_actions,
+    matrix_api,
+    matrix_notifications,
+)
 
+_AREAS = [matrix_actions, matrix_accountability, matrix_notifications, matrix_api]
 EXPECTED = {}
-_PREPARES = []
-for _area in ("actions", "accountability", "notifications", "api"):
-    try:
-        _module = importlib.import_module(f"hamafza.followup.tests.matrix_{_area}")
-    except ModuleNotFoundError:
-        continue
+for _module in _AREAS:
     EXPECTED.update(_module.EXPECTED)
-    _PREPARES.append(_module.prepare)
 
 
 def prepare(world) -> None:
-    for step in _PREPARES:
-        step(world)
+    for module in _AREAS:
+        module.prepare(world)
