@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hamafza.registry",
     "hamafza.decisions",
     "hamafza.followup",
+    "hamafza.cases",
     "hamafza.api",
 ]
 
@@ -260,6 +261,12 @@ HAMAFZA_SITE_URL = os.environ.get("HAMAFZA_SITE_URL", "http://127.0.0.1:8000").r
 HAMAFZA_ESCALATION_GRACE_DAYS = int(os.environ.get("HAMAFZA_ESCALATION_GRACE_DAYS", "14"))
 # Owners are reminded this many days before an action's due date.
 HAMAFZA_REMINDER_DAYS = int(os.environ.get("HAMAFZA_REMINDER_DAYS", "3"))
+# Cases: a resolved or rejected case closes by itself this many days after, unless the
+# cooperative confirms it sooner; it may be reopened this many days after its outcome; a
+# service-level warning goes out once this share (percent) of the target time has passed.
+HAMAFZA_CASE_CLOSE_DAYS = int(os.environ.get("HAMAFZA_CASE_CLOSE_DAYS", "14"))
+HAMAFZA_CASE_REOPEN_DAYS = int(os.environ.get("HAMAFZA_CASE_REOPEN_DAYS", "30"))
+HAMAFZA_CASE_WARN_PERCENT = int(os.environ.get("HAMAFZA_CASE_WARN_PERCENT", "75"))
 
 # The province this installation serves (reference data is loaded for it by migrate).
 HAMAFZA_PROVINCE = os.environ.get("HAMAFZA_PROVINCE", "خراسان رضوی")

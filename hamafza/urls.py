@@ -15,6 +15,7 @@ urlpatterns = [
     path("registry/", include("hamafza.registry.urls")),
     path("decisions/", include("hamafza.decisions.urls")),
     path("followup/", include("hamafza.followup.urls")),
+    path("cases/", include("hamafza.cases.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -39,6 +39,7 @@ def nav_menu(user) -> list[NavItem | NavGroup]:
     chamber = signed_in and user.has_role(Role.STAFF, Role.BOARD, Role.DIRECTORATE, Role.ADMIN)
     managers = signed_in and user.has_role(Role.STAFF, Role.ADMIN)
     admin = signed_in and user.has_role(Role.ADMIN)
+    files_cases = signed_in and (managers or bool(user.cooperative_ids) or bool(user.union_ids))
     menu: list = [
         _link("home", _("خانه"), "core:home"),
         _link("cooperatives", _("تعاونی‌ها"), "registry:cooperative_list"),
@@ -62,6 +63,15 @@ def nav_menu(user) -> list[NavItem | NavGroup]:
                 _link("accountability", _("کارنامه اجرا"), "followup:accountability"),
                 signed_in and _link("my_actions", _("کارهای من"), "followup:my_actions"),
                 chamber and _link("followup_board", _("تابلوی پیگیری"), "followup:board"),
+            ),
+        ),
+        NavGroup(
+            "cases",
+            _("درخواست‌ها"),
+            (
+                signed_in and _link("cases", _("پیگیری درخواست‌ها"), "cases:case_list"),
+                files_cases and _link("case_create", _("ثبت درخواست تازه"), "cases:case_create"),
+                chamber and _link("case_report", _("گزارش درخواست‌ها"), "cases:case_report"),
             ),
         ),
     ]

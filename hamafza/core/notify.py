@@ -24,9 +24,18 @@ KINDS = {
     "consultation_outcome": _("جمع‌بندی نظرخواهی"),
     "meeting_invitation": _("دعوت به جلسه"),
     "proposal_answer": _("پاسخ به پیشنهاد"),
+    "case_filed": _("تأیید ثبت درخواست"),
+    "case_updated": _("تغییر وضعیت درخواست"),
+    "case_message": _("پیام تازه در درخواست"),
+    "case_new": _("درخواست تازه برای اتاق"),
+    "case_assigned": _("سپردن درخواست به شما"),
+    "case_referred": _("ارجاع درخواست به دستگاه شما"),
+    "case_sla": _("هشدار مهلت رسیدگی به درخواست"),
     "general": _("دیگر پیام‌ها"),
 }
 DEFAULTS = {"in_app": True, "email": True, "sms": False}
+# Kinds whose default differs: a filed case is confirmed by SMS too (its tracking number).
+KIND_DEFAULTS = {"case_filed": {"in_app": True, "email": True, "sms": True}}
 CHANNELS = ("in_app", "email", "sms")
 
 
@@ -66,7 +75,9 @@ def notify(
     for user in users:
         pref = prefs.get(user.pk)
         channels = (
-            {"in_app": pref.in_app, "email": pref.email, "sms": pref.sms} if pref else DEFAULTS
+            {"in_app": pref.in_app, "email": pref.email, "sms": pref.sms}
+            if pref
+            else KIND_DEFAULTS.get(kind, DEFAULTS)
         )
         delivered = False
         if channels["in_app"]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from hamafza.accounts.permissions import signin_required
 from hamafza.core import audit
 from hamafza.core.models import Notification, NotificationPreference
-from hamafza.core.notify import CHANNELS, DEFAULTS, KINDS, internal_path
+from hamafza.core.notify import CHANNELS, DEFAULTS, KIND_DEFAULTS, KINDS, internal_path
 from hamafza.persian.identifiers import normalize_mobile
 
 PER_PAGE = 20
@@ -150,7 +150,11 @@ def current_choices(user) -> dict[str, dict[str, bool]]:
     choices = {}
     for kind in KINDS:
         pref = stored.get(kind)
-        choices[kind] = {c: getattr(pref, c) for c in CHANNELS} if pref else dict(DEFAULTS)
+        choices[kind] = (
+            {c: getattr(pref, c) for c in CHANNELS}
+            if pref
+            else dict(KIND_DEFAULTS.get(kind, DEFAULTS))
+        )
     return choices
 
 

@@ -22,6 +22,8 @@ DUTIES: list[tuple[str, str]] = [
     ("action deadline reminders", "hamafza.followup.services.remind_due_soon"),
     ("overdue action notices", "hamafza.followup.services.notify_overdue"),
     ("overdue actions put before the board", "hamafza.followup.services.escalate_overdue"),
+    ("case service-level warnings", "hamafza.cases.services.warn_service_levels"),
+    ("resolved cases closed", "hamafza.cases.services.close_resolved"),
 ]
 
 
