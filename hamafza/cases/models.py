@@ -206,6 +206,9 @@ class CaseSequence(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Referral(models.Model):
     """A referral of the case to a body outside the chamber, with its letter (a PDF)."""
