@@ -3,6 +3,11 @@
 from django.http import Http404
 
 
+def desk_context(request, case) -> dict:
+    """What the desk panel (cases/_desk_panel.html) on the case page needs, for staff."""
+    return {}
+
+
 def cases_agenda(request, *args, **kwargs):
     raise Http404
 

@@ -69,15 +69,15 @@ def test_it_shows_each_role_its_navigation(world, client_for):
         return set(re.findall(r'data-nav="([a-z_]+)"', html))
 
     base = {"home", "cooperatives", "unions", "resolutions", "library", "accountability"}
-    member = base | {"consultations", "proposals", "my_actions"}
-    chamber = member | {"meetings", "followup_board"}
+    member = base | {"consultations", "proposals", "my_actions", "cases"}
+    chamber = member | {"meetings", "followup_board", "case_report"}
     assert nav("public") == base
-    assert nav("coop") == member | {"my_cooperative"}
-    assert nav("union") == member | {"my_union"}
-    assert nav("staff") == chamber | {"import"}
+    assert nav("coop") == member | {"my_cooperative", "case_create"}
+    assert nav("union") == member | {"my_union", "case_create"}
+    assert nav("staff") == chamber | {"import", "case_create"}
     assert nav("board") == chamber
     assert nav("directorate") == chamber
-    assert nav("admin") == chamber | {"import", "audit", "admin"}
+    assert nav("admin") == chamber | {"import", "audit", "admin", "case_create"}
 
 
 def test_it_shows_province_figures_on_the_home_page(world):

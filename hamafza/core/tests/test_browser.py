@@ -44,13 +44,13 @@ _CHAMBER = [
 ]
 EXPECTED_NAV = {
     "public": PUBLIC_NAV,
-    "coop": [*_MEMBER, "accountability", "my_actions", "my_cooperative"],
-    "coop2": [*_MEMBER, "accountability", "my_actions", "my_cooperative"],
-    "union": [*_MEMBER, "accountability", "my_actions", "my_union"],
-    "staff": [*_CHAMBER, "import"],
-    "board": _CHAMBER,
-    "directorate": _CHAMBER,
-    "admin": [*_CHAMBER, "import", "audit", "admin"],
+    "coop": [*_MEMBER, "accountability", "my_actions", "cases", "case_create", "my_cooperative"],
+    "coop2": [*_MEMBER, "accountability", "my_actions", "cases", "case_create", "my_cooperative"],
+    "union": [*_MEMBER, "accountability", "my_actions", "cases", "case_create", "my_union"],
+    "staff": [*_CHAMBER, "cases", "case_create", "case_report", "import"],
+    "board": [*_CHAMBER, "cases", "case_report"],
+    "directorate": [*_CHAMBER, "cases", "case_report"],
+    "admin": [*_CHAMBER, "cases", "case_create", "case_report", "import", "audit", "admin"],
 }
 ENGLISH_CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 
