@@ -428,6 +428,13 @@ def case_refer(*, actor, case: Case, organisation: Organisation, letter_text: st
 def case_start(*, actor, case: Case, note: str = "") -> Case:
     _require_manager(actor)
     case = _locked(case)
+    if case.state not in (Case.State.TRIAGED, Case.State.REFERRED):
+        if case.state in (*Case.DONE_STATES, Case.State.CLOSED):
+            raise Conflict(_("این درخواست نتیجه گرفته است؛ برای ادامه رسیدگی آن را بازگشایی کنید."))
+        raise Conflict(
+            _("درخواستی با وضعیت «%(from)s» نمی‌تواند به «%(to)s» برود.")
+            % {"from": case.get_state_display(), "to": Case.State.IN_PROGRESS.label}
+        )
     _move(case, actor=actor, to=Case.State.IN_PROGRESS, kind=Event.Kind.STARTED, text=note.strip())
     return case
 

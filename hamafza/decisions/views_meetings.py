@@ -133,6 +133,40 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _linked_cases(user, items: list[AgendaItem]) -> None:
+    """Set each item's «درخواست‌های مرتبط» (cases put on the agenda through it): the cases the
+    user may see, in full, as `item.linked_cases`, and only how many others there are, as
+    `item.hidden_cases`, so a published resolution never tells the public (or another
+    cooperative) who brought which problem. Two queries for any number of items."""
+    from hamafza.cases.models import Case
+    from hamafza.cases.permissions import cases_for
+
+    for item in items:
+        item.linked_cases, item.hidden_cases = [], 0
+    by_item = {item.pk: item for item in items}
+    links = list(
+        Case.agenda_items.through.objects.filter(agendaitem_id__in=by_item).values_list(
+            "agendaitem_id", "case_id"
+        )
+    )
+    if not links:
+        return
+    visible = {
+        case.pk: case
+        for case in cases_for(user)
+        .filter(pk__in={case_id for _item_id, case_id in links})
+        .select_related("cooperative")
+    }
+    for item_id, case_id in links:
+        item = by_item[item_id]
+        if case_id in visible:
+            item.linked_cases.append(visible[case_id])
+        else:
+            item.hidden_cases += 1
+    for item in items:
+        item.linked_cases.sort(key=lambda case: case.tracking_number)
+
+
 def _membership(members, user):
     return next((m for m in members if m.user_id == user.pk), None)
 
@@ -147,6 +181,7 @@ def _item_context(meeting: Meeting, items: list[AgendaItem], user, manage: bool)
         by_item[vote.item_id].append(vote)
     present, total, met = services.quorum(meeting)
     rule = services.rule_for(meeting.kind)
+    _linked_cases(user, items)
     for item in items:
         votes = by_item[item.pk]
         item.my_vote = next((v for v in votes if v.member_id == user.pk), None)
@@ -449,6 +484,7 @@ def resolution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     user = request.user
     item = resolution.item
+    _linked_cases(user, [item])
     meeting_url = (
         reverse("decisions:meeting_detail", args=[resolution.meeting_id])
         if permissions.meetings_for(user).filter(pk=resolution.meeting_id).exists()
