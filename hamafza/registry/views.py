@@ -93,6 +93,7 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     documents = cooperative.documents.all() if private else None
+    cases = _cooperative_cases(request.user, cooperative)
     return render(
         request,
         "registry/cooperative_detail.html",
@@ -103,8 +104,28 @@ def cooperative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "board": board,
             "documents": documents,
             "document_form": DocumentForm() if editable else None,
+            "cases": cases,
         },
     )
+
+
+def _cooperative_cases(user, cooperative: Cooperative) -> dict | None:
+    """The cooperative's latest cases, for those who may see them (its representatives and
+    the chamber; a union or the directorate only the cases it may see); None for others."""
+    from hamafza.cases import selectors as case_selectors
+    from hamafza.cases import services as case_services
+
+    if not user.is_authenticated:
+        return None
+    found = case_selectors.recent_for_cooperative(user, cooperative)
+    if found is None:
+        return None
+    rows, total = found
+    return {
+        "rows": rows,
+        "total": total,
+        "can_file": case_services.can_file_for(user, cooperative),
+    }
 
 
 @signin_required
