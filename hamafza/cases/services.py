@@ -241,7 +241,7 @@ def case_file(
 def _locked(case: Case) -> Case:
     """The case re-read under a row lock, so two people cannot move it at once."""
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("cooperative", "category", "assignee", "filed_by")
         .get(pk=case.pk)
     )
