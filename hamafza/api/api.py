@@ -155,6 +155,7 @@ def issue_token(request: HttpRequest, payload: TokenIn):
     return Status(200, {"token": raw})
 
 
+from hamafza.api import cases as _cases  # noqa: E402, F401  (registers routes)
 from hamafza.api import decisions as _decisions  # noqa: E402, F401  (registers routes)
 from hamafza.api import followup as _followup  # noqa: E402, F401  (registers routes)
 from hamafza.api import registry as _registry  # noqa: E402, F401  (registers routes)

@@ -201,6 +201,7 @@ class Summary:
     consultations: int = 0
     organisations: int = 0
     actions: int = 0
+    cases: int = 0
 
 
 def _pick_weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -404,6 +405,11 @@ def build(*, cooperatives: int, seed: int, today: datetime.date | None = None) -
     followup = followup_demo.build(rng, today=today)
     summary.organisations = followup.organisations
     summary.actions = followup.actions
+    from hamafza.cases import demo as cases_demo
+
+    cases = cases_demo.build(rng, today=today)
+    summary.organisations += cases.organisations
+    summary.cases = cases.cases
     return summary
 
 

@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from hamafza.accounts.models import Role, User
+from hamafza.cases.models import Case
 from hamafza.core import demo
 from hamafza.decisions.models import Consultation
 from hamafza.followup.models import Action
@@ -51,6 +52,7 @@ def test_it_is_deterministic_for_a_seed(db):
     first = list(
         Cooperative.objects.order_by("national_id").values_list("name", "members", "county__name")
     )
+    Case.objects.all().delete()  # a case belongs to a cooperative
     Consultation.objects.all().delete()  # an audience may be a union
     Action.objects.all().delete()  # a responsible body may be a cooperative or a union
     Cooperative.objects.all().delete()

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hamafza.accounts.models import User
+from hamafza.cases.models import Case
 from hamafza.core import demo as core_demo
 from hamafza.decisions.models import AgendaItem, Meeting, Resolution
 from hamafza.followup import demo, permissions, services
@@ -131,6 +132,7 @@ def test_it_leaves_some_overdue_and_escalates_the_directorates_onto_the_next_mee
 
 
 def _clear() -> None:
+    Case.objects.all().delete()  # the demo cases were referred to some of the bodies
     Action.objects.all().delete()  # with their reports and evidence
     Organisation.objects.all().delete()
 

@@ -31,6 +31,6 @@ class Command(BaseCommand):
             f"Demo data: {summary.cooperatives} cooperatives, {summary.unions} unions, "
             f"{summary.persons} persons, {summary.users} users, {summary.meetings} meetings, "
             f"{summary.resolutions} resolutions, {summary.consultations} consultations, "
-            f"{summary.organisations} responsible bodies, {summary.actions} actions "
-            f"in {time.monotonic() - started:.1f}s"
+            f"{summary.organisations} responsible bodies, {summary.actions} actions, "
+            f"{summary.cases} cases in {time.monotonic() - started:.1f}s"
         )
