@@ -214,7 +214,11 @@ class RejectForm(forms.Form):
 
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Meeting) -> str:
-        return f"{obj.title} — {format_jalali_datetime(obj.starts_at)} ({obj.get_state_display()})"
+        # Date first: a long title is cut at the end of the box, the date stays readable.
+        label = f"{format_jalali_datetime(obj.starts_at)} — {obj.title}"
+        if obj.state != Meeting.State.SCHEDULED:
+            label += f" ({obj.get_state_display()})"
+        return label
 
 
 class AgendaForm(forms.Form):
@@ -259,21 +263,23 @@ class AgendaForm(forms.Form):
 
 
 def agenda_draft(cases: list[Case]) -> tuple[str, str]:
-    """A title (from the first case) and a description listing the cases."""
+    """A title (from the first case) and a short description naming how many cases and
+    their category."""
     if not cases:
         return "", ""
     title = cases[0].title
     categories = {c.category.name for c in cases}
     if len(cases) == 1:
-        head = gettext("درخواست تعاونی در موضوع «%(category)s»:") % {
+        head = gettext("درخواست تعاونی در موضوع «%(category)s».") % {
             "category": cases[0].category.name
         }
     elif len(categories) == 1:
-        head = gettext("%(n)s درخواست تعاونی‌ها در موضوع «%(category)s»:") % {
+        head = gettext("%(n)s درخواست تعاونی‌ها در موضوع «%(category)s».") % {
             "n": _fa(len(cases)),
             "category": cases[0].category.name,
         }
     else:
-        head = gettext("%(n)s درخواست تعاونی‌ها:") % {"n": _fa(len(cases))}
-    lines = [head] + [f"- {ltr_number(c.tracking_number)}: {c.title}" for c in cases]
-    return title[:300], "\n".join(lines)
+        head = gettext("%(n)s درخواست تعاونی‌ها.") % {"n": _fa(len(cases))}
+    # No case titles or cooperatives here: the description becomes the resolution's draft
+    # text, which is published; the meeting page lists the linked cases to those allowed.
+    return title[:300], head

@@ -24,6 +24,10 @@ def letter_context(referral: Referral) -> dict:
         "tracking_number": ltr_number(case.tracking_number),
         "letter_number": ltr_number(referral.letter_number),
         "chamber_name": settings.HAMAFZA_CHAMBER_NAME,
+        # The cooperative's files on the case when it was referred (sent with the letter).
+        "attachment_count": case.attachments.filter(
+            internal=False, uploaded_at__lte=referral.created_at
+        ).count(),
         "fonts": font_faces(),
     }
 

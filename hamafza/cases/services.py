@@ -100,6 +100,12 @@ def _fa(value) -> str:
     return to_persian_digits(str(value))
 
 
+def _number(value: str) -> str:
+    """A tracking or letter number in Persian digits, isolated left to right, so a Persian
+    sentence (SMS, e-mail, notification) shows «۱۴۰۵-۰۰۰۴۲» year first, as the pages do."""
+    return "\u2066" + _fa(value) + "\u2069"
+
+
 # --------------------------------------------------------------------------- filing
 def _next_tracking_number(moment: datetime.datetime) -> str:
     year = to_jalali(timezone.localtime(moment).date()).year
@@ -210,7 +216,7 @@ def case_file(
         target=case,
         changes={"cooperative": cooperative.name, "category": category.name},
     )
-    number = _fa(case.tracking_number)
+    number = _number(case.tracking_number)
     _tell_party(
         case,
         _("درخواست شما با شماره پیگیری %(n)s ثبت شد") % {"n": number},
@@ -312,7 +318,7 @@ def _assign(case: Case, *, actor, assignee: User | None, now) -> bool:
     if assignee.pk != getattr(actor, "pk", None):
         notify(
             [assignee],
-            subject=_("درخواست %(n)s به شما سپرده شد") % {"n": _fa(case.tracking_number)},
+            subject=_("درخواست %(n)s به شما سپرده شد") % {"n": _number(case.tracking_number)},
             body=case.title,
             kind="case_assigned",
             url=_url(case),
@@ -360,7 +366,7 @@ def case_triage(
     _assign(case, actor=actor, assignee=assignee or actor, now=now)
     _tell_party(
         case,
-        _("درخواست %(n)s بررسی شد") % {"n": _fa(case.tracking_number)},
+        _("درخواست %(n)s بررسی شد") % {"n": _number(case.tracking_number)},
         _("کارشناس اتاق درخواست «%(title)s» را بررسی کرد و پیگیری آن را به عهده گرفت.")
         % {"title": case.title},
     )
@@ -407,16 +413,20 @@ def case_refer(*, actor, case: Case, organisation: Organisation, letter_text: st
     _tell_party(
         case,
         _("درخواست %(n)s به %(body)s ارجاع شد")
-        % {"n": _fa(case.tracking_number), "body": organisation.name},
+        % {"n": _number(case.tracking_number), "body": organisation.name},
         _("اتاق تعاون درخواست «%(title)s» را با نامه شماره %(letter)s به %(body)s ارجاع داد.")
-        % {"title": case.title, "letter": _fa(referral.letter_number), "body": organisation.name},
+        % {
+            "title": case.title,
+            "letter": _number(referral.letter_number),
+            "body": organisation.name,
+        },
     )
     if organisation.kind == Organisation.Kind.DIRECTORATE:
         from hamafza.followup.services import responsible_users
 
         notify(
             responsible_users(organisation),
-            subject=_("ارجاع درخواست %(n)s از اتاق تعاون") % {"n": _fa(case.tracking_number)},
+            subject=_("ارجاع درخواست %(n)s از اتاق تعاون") % {"n": _number(case.tracking_number)},
             body=case.title,
             kind="case_referred",
             url=_url(case),
@@ -454,7 +464,7 @@ def case_resolve(*, actor, case: Case, outcome: str) -> Case:
     )
     _tell_party(
         case,
-        _("درخواست %(n)s حل شد؛ لطفاً تأیید کنید") % {"n": _fa(case.tracking_number)},
+        _("درخواست %(n)s حل شد؛ لطفاً تأیید کنید") % {"n": _number(case.tracking_number)},
         _(
             "اتاق تعاون درخواست «%(title)s» را حل‌شده اعلام کرد: %(outcome)s\n"
             "اگر مشکل حل شده است، آن را تأیید کنید و به رسیدگی امتیاز دهید؛ وگرنه تا "
@@ -482,7 +492,7 @@ def case_reject(*, actor, case: Case, reason: str) -> Case:
     _move(case, actor=actor, to=Case.State.REJECTED, kind=Event.Kind.REJECTED, text=reason, now=now)
     _tell_party(
         case,
-        _("درخواست %(n)s رد شد") % {"n": _fa(case.tracking_number)},
+        _("درخواست %(n)s رد شد") % {"n": _number(case.tracking_number)},
         _("درخواست «%(title)s» رد شد. دلیل: %(reason)s") % {"title": case.title, "reason": reason},
     )
     return case
@@ -517,7 +527,7 @@ def case_confirm(*, actor, case: Case, rating: int, comment: str = "") -> Case:
         notify(
             [case.assignee],
             subject=_("تعاونی درخواست %(n)s را تأیید کرد (رضایت: %(r)s از ۵)")
-            % {"n": _fa(case.tracking_number), "r": _fa(value)},
+            % {"n": _number(case.tracking_number), "r": _fa(value)},
             body=case.rating_comment or case.title,
             kind="case_updated",
             url=_url(case),
@@ -577,7 +587,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     )
     notify(
         [u for u in desk_users(case) if u.pk != actor.pk],
-        subject=_("درخواست %(n)s دوباره باز شد") % {"n": _fa(case.tracking_number)},
+        subject=_("درخواست %(n)s دوباره باز شد") % {"n": _number(case.tracking_number)},
         body=reason,
         kind="case_updated",
         url=_url(case),
@@ -616,7 +626,7 @@ def message_add(
         action="cases.note_add" if internal else "cases.message_add",
         target=case,
     )
-    number = _fa(case.tracking_number)
+    number = _number(case.tracking_number)
     if internal:
         return message
     if manager and not party:
@@ -652,10 +662,10 @@ def cases_put_on_agenda(
     if closed:
         raise Conflict(
             _("درخواست بسته‌شده را نمی‌توان در جلسه طرح کرد: %(n)s")
-            % {"n": "، ".join(_fa(c.tracking_number) for c in closed)}
+            % {"n": "، ".join(_number(c.tracking_number) for c in closed)}
         )
-    numbers = "، ".join(_fa(c.tracking_number) for c in locked)
-    body = description.strip() or "\n".join(f"{_fa(c.tracking_number)}: {c.title}" for c in locked)
+    numbers = "، ".join(_number(c.tracking_number) for c in locked)
+    body = description.strip()
     item = agenda_item_add(
         actor=actor,
         meeting=meeting,
@@ -677,7 +687,7 @@ def cases_put_on_agenda(
         _tell_party(
             case,
             _("درخواست %(n)s در جلسه «%(meeting)s» طرح می‌شود")
-            % {"n": _fa(case.tracking_number), "meeting": meeting.title},
+            % {"n": _number(case.tracking_number), "meeting": meeting.title},
             _("درخواست «%(title)s» در دستور جلسه %(when)s قرار گرفت.")
             % {"title": case.title, "when": format_jalali_datetime(meeting.starts_at)},
         )
@@ -710,7 +720,7 @@ def close_resolved(*, now: datetime.datetime) -> int:
             _move(case, actor=None, to=Case.State.CLOSED, kind=Event.Kind.AUTO_CLOSED, now=now)
             sent += _tell_party(
                 case,
-                _("درخواست %(n)s بسته شد") % {"n": _fa(case.tracking_number)},
+                _("درخواست %(n)s بسته شد") % {"n": _number(case.tracking_number)},
                 _(
                     "درخواست «%(title)s» پس از %(days)s روز بی‌پاسخ بسته شد. هنوز می‌توانید به "
                     "رسیدگی امتیاز دهید یا تا پایان مهلت، آن را بازگشایی کنید."
@@ -734,7 +744,7 @@ def warn_service_levels(*, now: datetime.datetime) -> int:
         "assignee", "cooperative"
     )
     for case in open_cases.iterator():
-        number = _fa(case.tracking_number)
+        number = _number(case.tracking_number)
         checks = []
         if case.first_response_at is None:
             checks.append(

@@ -19,6 +19,7 @@ from hamafza.accounts.models import User
 from hamafza.accounts.permissions import signin_required
 from hamafza.cases import permissions, selectors, services
 from hamafza.cases.forms_cases import CaseForm, MessageForm, RatingForm, ReopenForm
+from hamafza.cases.forms_desk import ltr_number
 from hamafza.cases.models import Attachment, Case, Category
 from hamafza.core.pagination import IdPaginator
 from hamafza.core.uploads import serve
@@ -240,7 +241,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 )
             messages.success(
                 request,
-                done % {"n": fadigits(case.tracking_number), "coop": case.cooperative.name},
+                done % {"n": ltr_number(case.tracking_number), "coop": case.cooperative.name},
             )
             return redirect("cases:case_detail", pk=case.pk)
     return _form_page(request, form, status=422)

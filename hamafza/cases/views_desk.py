@@ -31,6 +31,7 @@ from hamafza.cases.forms_desk import (
     TriageForm,
     agenda_draft,
     letter_draft,
+    ltr_number,
 )
 from hamafza.cases.models import TRANSITIONS, Case, Referral
 from hamafza.cases.pdf import letter_filename, render_referral_letter
@@ -233,7 +234,7 @@ def case_triage(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("بررسی اولیه درخواست %(n)s ثبت شد و به تعاونی خبر داده شد.")
-                % {"n": fadigits(case.tracking_number)},
+                % {"n": ltr_number(case.tracking_number)},
             )
             return _case_page(case)
     return _move_page(request, case, "cases/desk_triage.html", form, to=S.TRIAGED)
@@ -304,11 +305,13 @@ def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("درخواست با نامه شماره %(letter)s به %(body)s ارجاع شد.")
                 % {
-                    "letter": fadigits(referral.letter_number),
+                    "letter": ltr_number(referral.letter_number),
                     "body": referral.organisation.name,
                 },
             )
-            messages.info(request, _("نامه ارجاع را از میز کار همین صفحه دریافت کنید."))
+            messages.info(
+                request, _("نامه ارجاع را از بخش «ارجاع‌ها» در همین صفحه دریافت و چاپ کنید.")
+            )
             return _case_page(case)
     return _move_page(
         request,

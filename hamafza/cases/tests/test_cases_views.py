@@ -79,7 +79,7 @@ def test_it_files_a_case_through_the_form_and_shows_the_tracking_number(world, c
     assert case.attachments.count() == 2
     text = html(response)
     assert fa(case.tracking_number) in text
-    assert "شماره پیگیری: " + fa(case.tracking_number) in text  # the success message
+    assert "شماره پیگیری: \u2066" + fa(case.tracking_number) + "\u2069" in text  # the message
 
 
 def test_it_refuses_bad_input_keeps_nothing_and_keeps_what_was_typed(world, client_for):
