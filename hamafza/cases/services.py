@@ -28,7 +28,7 @@ from hamafza.cases.models import (
     Referral,
 )
 from hamafza.core import audit
-from hamafza.core.notify import notify
+from hamafza.core.notify import notify, notify_later
 from hamafza.core.uploads import detect
 from hamafza.decisions.models import AgendaItem, Meeting
 from hamafza.decisions.services import Conflict, agenda_item_add
@@ -232,7 +232,7 @@ def case_file(
         },
         kind="case_filed",
     )
-    notify(
+    notify_later(
         [u for u in desk_users() if u.pk != actor.pk],
         subject=_("درخواست تازه %(n)s: %(title)s") % {"n": number, "title": case.title},
         body=_("%(coop)s درخواستی با موضوع «%(category)s» ثبت کرد.")

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hamafza.accounts.permissions import role_required, signin_required
@@ -129,7 +130,9 @@ def desk_context(request: HttpRequest, case: Case) -> dict:
         moves.append(
             _move(
                 "refer",
-                _("ارجاع به دستگاه") if case.state != S.REFERRED else _("ارجاع به دستگاه دیگر"),
+                pgettext("action", "ارجاع به دستگاه")
+                if case.state != S.REFERRED
+                else _("ارجاع به دستگاه دیگر"),
                 reverse("cases:case_refer", args=[case.pk]),
                 style="outline-primary",
             )

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.tasks import task
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -106,3 +107,31 @@ def notify(
         reached += delivered
     Notification.objects.bulk_create(in_app)
     return reached
+
+
+@task()
+def deliver(user_ids: list[int], subject: str, body: str, kind: str, url: str) -> int:
+    """The background half of notify_later(): deliver to the users who are still active."""
+    from hamafza.accounts.models import User
+
+    return notify(
+        User.objects.filter(pk__in=user_ids, is_active=True),
+        subject=subject,
+        body=body,
+        kind=kind,
+        url=url,
+    )
+
+
+def notify_later(
+    users: Iterable, *, subject: str, body: str, kind: str = "general", url: str = ""
+) -> int:
+    """Like notify(), for many people at once (a meeting's invitations, a consultation's
+    audience, every staff member): delivered by a background task once the caller's
+    transaction commits, so a request does not wait for hundreds of e-mails and SMS.
+    The text is rendered now, in the current language. Returns how many people were queued.
+    """
+    ids = sorted({u.pk for u in users if getattr(u, "is_active", True)})
+    if ids:
+        deliver.enqueue(ids, str(subject), str(body), kind, str(url or ""))
+    return len(ids)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from hamafza.accounts.models import Role, User
 from hamafza.core import audit
-from hamafza.core.notify import notify
+from hamafza.core.notify import notify, notify_later
 from hamafza.decisions.models import (
     AgendaItem,
     CalendarToken,
@@ -350,7 +350,7 @@ def consultation_publish_outcome(*, actor, consultation: Consultation, outcome: 
     consultation.outcome_published_at = timezone.now()
     consultation.save(update_fields=["outcome", "outcome_published_at"])
     audit.record(actor=actor, action="decisions.consultation_outcome", target=consultation)
-    return notify(
+    return notify_later(
         audience_users(consultation),
         subject=_("جمع‌بندی نظرخواهی: %(title)s") % {"title": consultation.title},
         body=consultation.outcome,
@@ -562,7 +562,7 @@ def meeting_create(
         seen.add(user.pk)
         MeetingMember.objects.create(meeting=meeting, user=user, voting=is_voting)
     audit.record(actor=actor, action="decisions.meeting_create", target=meeting)
-    notify(
+    notify_later(
         [m.user for m in meeting.members.select_related("user")],
         subject=_("دعوت به جلسه: %(title)s") % {"title": meeting.title},
         body=meeting.place or meeting.online_link,
