@@ -412,3 +412,20 @@ def test_it_works_in_a_browser_without_errors_or_sideways_scrolling(
     expect(page.locator("input[name=action_overdue__sms]")).to_be_checked()
     assert NotificationPreference.objects.get(user=coop, kind="action_overdue").sms
     assert watch.problems() == []
+
+
+def test_it_queues_bulk_notices_for_a_background_task(world, settings):
+    from django.tasks import task_backends
+
+    from hamafza.core.notify import deliver, notify_later
+
+    # Django resets its task backends when TASKS changes (and back after the test).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    people = [world.users["staff"], world.users["board"], world.users["staff"]]
+    queued = notify_later(people, subject="دعوت به جلسه", body="تالار شورا", kind="general")
+    assert queued == 2
+    assert not Notification.objects.exists()  # nothing delivered inside the request
+    (result,) = task_backends["default"].results
+    assert result.args[0] == sorted([world.users["staff"].pk, world.users["board"].pk])
+    assert deliver.call(*result.args) == 2  # what the worker runs
+    assert Notification.objects.filter(title="دعوت به جلسه").count() == 2
