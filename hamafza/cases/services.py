@@ -5,6 +5,7 @@ A move the workflow (models.TRANSITIONS) does not allow raises Conflict (HTTP 40
 """
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from hamafza.persian.text import to_persian_digits
 from hamafza.registry.models import Cooperative
 
 MAX_ATTACHMENTS = 5
+logger = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- who
@@ -232,6 +234,7 @@ def case_file(
         },
         kind="case_filed",
     )
+    _confirm_to_registered_mobile(case)
     notify_later(
         [u for u in desk_users() if u.pk != actor.pk],
         subject=_("درخواست تازه %(n)s: %(title)s") % {"n": number, "title": case.title},
@@ -241,6 +244,25 @@ def case_file(
         url=_url(case),
     )
     return case
+
+
+def _confirm_to_registered_mobile(case: Case) -> None:
+    """A case filed for a cooperative with no one in Hamafza (by phone, by letter) is still
+    confirmed by SMS, to the mobile number in its registry record."""
+    mobile = case.cooperative.mobile
+    if not mobile or any(getattr(u, "mobile", "") == mobile for u in party_users(case)):
+        return
+    from hamafza.core.sms import send_sms
+
+    text = _("%(coop)s: درخواست «%(title)s» در اتاق تعاون با شماره پیگیری %(n)s ثبت شد.") % {
+        "coop": case.cooperative.name,
+        "title": case.title,
+        "n": _number(case.tracking_number),
+    }
+    try:
+        send_sms(mobile, text)
+    except Exception:  # a gateway failure must not undo the filing
+        logger.exception("SMS confirmation of case %s failed", case.pk)
 
 
 # --------------------------------------------------------------------------- workflow

@@ -221,6 +221,23 @@ def progress_post(
         target=action,
         changes=audit.diff(before, {"status": status, "progress": progress}),
     )
+    # Everyone following the action hears of the report, except its author: the body's
+    # people, the owner and the staff member who created it.
+    followers = {u.pk: u for u in people_to_tell(action)}
+    followers.setdefault(action.created_by_id, action.created_by)
+    followers.pop(actor.pk, None)
+    notify(
+        followers.values(),
+        subject=_("گزارش تازه درباره اقدام: %(title)s") % {"title": action.title},
+        body=_("%(status)s، پیشرفت %(progress)s٪ — %(text)s")
+        % {
+            "status": action.get_status_display(),
+            "progress": to_persian_digits(str(progress)),
+            "text": update.text,
+        },
+        kind="action_updated",
+        url=reverse("followup:action_detail", args=[action.pk]),
+    )
     return update
 
 

@@ -151,3 +151,23 @@ def test_tick_closes_resolved_cases_and_warns_once(world, settings):
     services.case_rate(actor=world.users["coop"], case=case, rating=3)
     with pytest.raises(Conflict):
         services.case_rate(actor=world.users["coop"], case=case, rating=3)
+
+
+def test_it_confirms_by_sms_to_the_registered_mobile_when_no_one_represents_it(world):
+    from hamafza.cases.models import Case as CaseModel
+
+    world.coop_b.mobile = "09157654321"
+    world.coop_b.save()
+    world.users["coop2"].role_assignments.all().delete()
+    sms.outbox.clear()
+    case = services.case_file(
+        actor=world.users["staff"],
+        cooperative=world.coop_b,
+        category=category(),
+        title="تلفنی: کمبود سهمیه",
+        description="مدیرعامل تلفنی خبر داد.",
+        channel=CaseModel.Channel.PHONE,
+    )
+    (to, text) = sms.outbox[-1]
+    assert to == "09157654321" and "۰۰۰۰۱" in text and world.coop_b.name in text
+    assert case.channel == "phone"

@@ -271,6 +271,20 @@ def test_it_lets_a_cooperative_representative_report_for_their_cooperative(world
     assert action.status == Action.Status.BLOCKED and action.progress == 10
 
 
+def test_it_tells_the_followers_of_an_action_about_a_report_but_not_its_author(world, client_for):
+    from hamafza.core.models import Notification
+
+    action = make_action(world, responsible=coop_body(world), owner=world.users["admin"])
+    Notification.objects.all().delete()
+    post_update(client_for("coop"), action, text="نامه به بانک رسید", progress="40")
+    told = set(
+        Notification.objects.filter(kind="action_updated").values_list("user__username", flat=True)
+    )
+    assert told == {"staff", "admin"}  # its creator and owner; not coop, who wrote it
+    note = Notification.objects.filter(kind="action_updated").first()
+    assert "۴۰" in note.body and "نامه به بانک رسید" in note.body
+
+
 def test_it_lets_the_union_report_for_a_union_body(world, client_for):
     body = Organisation.objects.create(
         name=world.union.name, kind=Organisation.Kind.UNION, union=world.union
