@@ -10,7 +10,19 @@ from hamafza.persian.forms import (
     PostalCodeField,
 )
 from hamafza.registry.models import Cooperative, Document, Union
-from hamafza.registry.services import REPRESENTATIVE_FIELDS, STAFF_FIELDS
+from hamafza.registry.services import (
+    REPRESENTATIVE_FIELDS,
+    STAFF_FIELDS,
+    UNION_REPRESENTATIVE_FIELDS,
+    UNION_STAFF_FIELDS,
+)
+
+
+def _persian_empty_choices(form: forms.ModelForm) -> None:
+    """Django's own empty choice ("- Select an option -") has no Persian translation."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            field.empty_label = _("— انتخاب کنید —")
 
 
 class CooperativeForm(forms.ModelForm):
@@ -42,6 +54,41 @@ class CooperativeForm(forms.ModelForm):
                 del self.fields[name]
         if "union" in self.fields:
             self.fields["union"].queryset = Union.objects.order_by("name")
+        _persian_empty_choices(self)
+        if "website" in self.fields:
+            self.fields["website"].assume_scheme = "https"
+
+    def changed_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class UnionForm(forms.ModelForm):
+    """A union's edit form; like CooperativeForm, its fields depend on who edits."""
+
+    national_id = NationalIdField(label=_("شناسه ملی"))
+    registered_on = JalaliDateField(label=_("تاریخ ثبت"), required=False)
+    mobile = MobileField(label=_("تلفن همراه"), required=False)
+    postal_code = PostalCodeField(label=_("کد پستی"), required=False)
+
+    class Meta:
+        model = Union
+        fields = UNION_STAFF_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "address": forms.TextInput(),
+            "website": forms.URLInput(attrs={"dir": "ltr"}),
+        }
+
+    def __init__(self, *args, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = UNION_STAFF_FIELDS if staff else UNION_REPRESENTATIVE_FIELDS
+        for name in list(self.fields):
+            if name not in allowed:
+                del self.fields[name]
+        _persian_empty_choices(self)
+        if "county" in self.fields:
+            # A union without a county is a province-wide one (as its page says).
+            self.fields["county"].empty_label = _("استانی")
         if "website" in self.fields:
             self.fields["website"].assume_scheme = "https"
 

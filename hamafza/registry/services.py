@@ -36,6 +36,27 @@ STAFF_FIELDS = (
     "union",
     *REPRESENTATIVE_FIELDS,
 )
+# The same split for a union's record: its representatives keep the contact fields, staff the
+# identity and legal status too. A union has no members, employees, capital or ISIC codes.
+# In the order of the edit form: the two-column fields first, the wide ones last.
+UNION_REPRESENTATIVE_FIELDS = (
+    "ceo_name",
+    "mobile",
+    "postal_code",
+    "website",
+    "address",
+    "description",
+)
+UNION_STAFF_FIELDS = (
+    "name",
+    "national_id",
+    "registration_number",
+    "registered_on",
+    "county",
+    "sector",
+    "status",
+    *UNION_REPRESENTATIVE_FIELDS,
+)
 
 
 def _snapshot(obj, fields) -> dict[str, Any]:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("import/<int:pk>/report/", views.import_report, name="import_report"),
     path("unions/", views.union_list, name="union_list"),
     path("unions/<int:pk>/", views.union_detail, name="union_detail"),
+    path("unions/<int:pk>/edit/", views.union_edit, name="union_edit"),
 ]

@@ -13,7 +13,7 @@ from hamafza.core.uploads import serve
 from hamafza.persian.text import to_latin_digits
 from hamafza.registry import importer, selectors, services
 from hamafza.registry.exporter import export
-from hamafza.registry.forms import CooperativeForm, DocumentForm, ImportUploadForm
+from hamafza.registry.forms import CooperativeForm, DocumentForm, ImportUploadForm, UnionForm
 from hamafza.registry.models import (
     Cooperative,
     County,
@@ -27,6 +27,7 @@ from hamafza.registry.permissions import (
     REGISTRY_EDITORS,
     REGISTRY_READERS,
     get_cooperative_for_user,
+    get_union_for_user,
 )
 from hamafza.registry.spreadsheets import write_xlsx
 from hamafza.registry.tasks import progress_key
@@ -217,13 +218,41 @@ def union_list(request: HttpRequest) -> HttpResponse:
 
 
 def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    union = get_object_or_404(Union.objects.select_related("county", "sector"), pk=pk)
+    union, editable = get_union_for_user(request.user, pk)
     members = union.cooperatives.select_related("county", "sector").order_by("name")
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/union_detail.html",
-        {"union": union, "page": page, "totals": selectors.union_totals(union)},
+        {
+            "union": union,
+            "page": page,
+            "totals": selectors.union_totals(union),
+            "editable": editable,
+        },
+    )
+
+
+@signin_required
+def union_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    union, editable = get_union_for_user(request.user, pk)
+    if not editable:
+        raise PermissionDenied
+    staff = request.user.has_role(*REGISTRY_EDITORS)
+    # As for a cooperative: the form works on its own copy, the service sees the old values.
+    form = UnionForm(request.POST or None, instance=Union.objects.get(pk=pk), staff=staff)
+    if request.method == "POST" and form.is_valid():
+        changes = services.union_update(actor=request.user, union=union, **form.changed_values())
+        if changes:
+            messages.success(request, _("تغییرات ذخیره شد."))
+        else:
+            messages.info(request, _("چیزی تغییر نکرده بود."))
+        return redirect("registry:union_detail", pk=pk)
+    return render(
+        request,
+        "registry/union_edit.html",
+        {"union": union, "form": form, "staff": staff},
+        status=422 if form.errors else 200,
     )
 
 

@@ -68,6 +68,9 @@ CORE: dict[str, Row] = {
     "registry:import_report": Row(only("staff", "admin"), kwargs=lambda w: {"pk": w.job.pk}),
     "registry:union_list": Row(ALL),
     "registry:union_detail": Row(ALL, kwargs=lambda w: {"pk": w.union.pk}),
+    "registry:union_edit": Row(
+        only("union", "staff", "admin"), kwargs=lambda w: {"pk": w.union.pk}
+    ),
     # API
     "api:openapi-json": Row(ALL, api=True),
     "api:openapi-view": Row(ALL, api=True),

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from hamafza.conftest import make_cooperative, make_national_id
 from hamafza.core.models import AuditEvent
-from hamafza.registry.models import Cooperative, ImportJob
+from hamafza.registry.models import Cooperative, ImportJob, Sector, Union
 
 
 def test_it_shows_private_fields_only_to_those_allowed(world, client_for):
@@ -124,6 +124,122 @@ def test_it_refuses_another_cooperatives_edit(world, client_for):
     url = reverse("registry:cooperative_edit", args=[world.coop_a.pk])
     assert client_for("coop2").post(url, {"ceo_name": "x"}).status_code == 403
     assert Cooperative.objects.get(pk=world.coop_a.pk).ceo_name == world.coop_a.ceo_name
+
+
+def test_it_lets_a_union_representative_edit_their_unions_contact_fields(world, client_for):
+    url = reverse("registry:union_edit", args=[world.union.pk])
+    client = client_for("union")
+    page = client.get(reverse("registry:union_detail", args=[world.union.pk])).content.decode()
+    assert url in page  # the «ویرایش» button
+    form = client.get(url).content.decode()
+    assert 'name="ceo_name"' in form
+    assert 'name="national_id"' not in form and 'name="name"' not in form
+    response = client.post(
+        url,
+        {
+            "ceo_name": "مریم رضایی",
+            "mobile": "۰۹۱۵ ۴۴۴ ۵۵۶۶",
+            "website": "union.example.ir",
+            "name": "نامی دیگر",  # not theirs to change: ignored
+            "national_id": make_national_id(998),
+        },
+    )
+    assert response["Location"] == reverse("registry:union_detail", args=[world.union.pk])
+    union = Union.objects.get(pk=world.union.pk)
+    assert union.ceo_name == "مریم رضایی"
+    assert union.mobile == "09154445566"
+    assert union.website == "https://union.example.ir"
+    assert union.name == world.union.name
+    assert union.national_id == world.union.national_id
+    event = AuditEvent.objects.get(action="registry.union_update")
+    assert event.actor == world.users["union"]
+    assert event.changes["mobile"] == ["", "09154445566"]
+    assert "name" not in event.changes
+    assert "تغییرات ذخیره شد" in client.get(response["Location"]).content.decode()
+
+
+def test_it_refuses_another_unions_edit(world, client_for):
+    other = Union.objects.create(
+        name="اتحادیه شرکت‌های تعاونی مرغداران",
+        national_id=make_national_id(901),
+        registration_number="1002",
+        sector=Sector.objects.get(name="کشاورزی"),
+    )
+    url = reverse("registry:union_edit", args=[other.pk])
+    client = client_for("union")
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"ceo_name": "x"}).status_code == 403
+    assert Union.objects.get(pk=other.pk).ceo_name == ""
+    page = client.get(reverse("registry:union_detail", args=[other.pk])).content.decode()
+    assert url not in page
+
+
+def test_it_refuses_a_union_edit_to_a_cooperative_representative(world, client_for):
+    url = reverse("registry:union_edit", args=[world.union.pk])
+    client = client_for("coop")  # its cooperative is a member of the union: still not theirs
+    assert client.post(url, {"ceo_name": "x"}).status_code == 403
+    assert Union.objects.get(pk=world.union.pk).ceo_name == ""
+    page = client.get(reverse("registry:union_detail", args=[world.union.pk])).content.decode()
+    assert url not in page
+    assert client_for("public").get(url)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_lets_staff_edit_a_unions_identifiers(world, client_for):
+    url = reverse("registry:union_edit", args=[world.union.pk])
+    client = client_for("staff")
+    form = client.get(url).content.decode()
+    assert 'name="national_id"' in form
+    assert "Select an option" not in form  # Django's empty choice, untranslated
+    new_id = make_national_id(902)
+    response = client.post(
+        url,
+        {
+            "name": "اتحادیه تعاونی‌های زعفران خراسان رضوی",
+            "national_id": new_id.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")),
+            "registration_number": "2002",
+            "sector": world.union.sector_id,
+            "status": world.union.status,
+            "registered_on": "۱۴۰۲/۰۳/۱۵",
+        },
+    )
+    assert response.status_code == 302
+    union = Union.objects.get(pk=world.union.pk)
+    assert union.national_id == new_id
+    assert union.registration_number == "2002"
+    assert union.name == "اتحادیه تعاونی‌های زعفران خراسان رضوی"
+    assert str(union.registered_on) == "2023-06-05"
+    event = AuditEvent.objects.get(action="registry.union_update")
+    assert event.actor == world.users["staff"]
+    assert event.changes["national_id"] == [world.union.national_id, new_id]
+
+
+def test_it_keeps_what_was_typed_and_changes_nothing_on_a_bad_union_edit(world, client_for):
+    url = reverse("registry:union_edit", args=[world.union.pk])
+    response = client_for("union").post(url, {"ceo_name": "نام تازه", "mobile": "12345"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "نام تازه" in html  # nothing typed is lost
+    assert "فرم ذخیره نشد" in html
+    assert "شماره تلفن همراه معتبر نیست" in html
+    good = make_national_id(903)
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)  # wrong check digit
+    response = client_for("staff").post(
+        url,
+        {
+            "name": world.union.name,
+            "national_id": bad,
+            "registration_number": "1001",
+            "sector": world.union.sector_id,
+            "status": world.union.status,
+        },
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert bad in html
+    assert "شناسه ملی معتبر نیست" in html
+    union = Union.objects.get(pk=world.union.pk)
+    assert union.ceo_name == "" and union.national_id == world.union.national_id
+    assert not AuditEvent.objects.filter(action="registry.union_update").exists()
 
 
 def test_it_imports_through_the_browser_with_preview_then_confirmation(world, client_for):
