@@ -33,6 +33,7 @@ from hamafza.registry.models import Cooperative
 router = Router(tags=["cases"])
 
 ERRORS = {400: Detail, 401: Detail, 404: Detail}
+MAX_QUERY = 200  # characters of ?q=, as the web list (views_cases._filters)
 STATES = ", ".join(Case.State.values)
 URGENCIES = ", ".join(Case.Urgency.values)
 
@@ -154,7 +155,9 @@ class CaseFilters(Schema):
     category: str = Field("", description="the category, by id or by name")
     cooperative: int | None = Field(None, description="the cooperative's id")
     q: str = Field(
-        "", description="words of the tracking number, title or cooperative (Persian normalised)"
+        "",
+        description="words of the tracking number, title or cooperative (Persian normalised); "
+        f"at most {MAX_QUERY} characters",
     )
     page: int = 1
     page_size: int = 25
@@ -265,6 +268,9 @@ def cases(request: HttpRequest, filters: Query[CaseFilters]):
         qs = qs.filter(category_id=category)
     if filters.cooperative is not None:
         qs = qs.filter(cooperative_id=filters.cooperative)
+    if len(filters.q) > MAX_QUERY:
+        # Each word multiplies the search condition: as on the web, a query is a few words.
+        raise HttpError(400, f"q must be at most {MAX_QUERY} characters")
     if filters.q.strip():
         qs = search(qs, filters.q)
     now = timezone.now()

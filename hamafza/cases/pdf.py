@@ -1,7 +1,14 @@
 """A case's referral letter (نامه ارجاع) as a PDF, made as the minutes are
 (hamafza/decisions/pdf.py): WeasyPrint, A4, right to left, the Vazirmatn font from the
 installed npm package. The letter is made on request from what was recorded at referral, so
-it always reads the same."""
+it always reads the same.
+
+The letter carries text typed by cooperatives and staff. The template escapes all of it, and
+the renderer fetches nothing but the letter's own fonts (fonts_only): no file of the server and
+nothing on the network, whatever markup a letter might ever contain."""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -32,6 +39,24 @@ def letter_context(referral: Referral) -> dict:
     }
 
 
+def fonts_only():
+    """A WeasyPrint URL fetcher that opens the Vazirmatn font files and refuses every other
+    address (other files, http, data: …) with ValueError, which WeasyPrint skips."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = {Path(unquote(urlsplit(f["url"]).path)).resolve() for f in font_faces()}
+
+    class FontsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if parts.netloc or path not in allowed:
+                raise ValueError(f"the letter fetches only its fonts, not {url[:100]}")
+            return super().fetch(url, headers)
+
+    return FontsOnly(allowed_protocols=("file",), allow_redirects=False)
+
+
 def render_referral_letter(referral: Referral) -> bytes:
     """The letter of ``referral`` as PDF bytes, in the installation's language."""
     from weasyprint import HTML
@@ -41,7 +66,9 @@ def render_referral_letter(referral: Referral) -> bytes:
         context["direction"] = "rtl" if translation.get_language_bidi() else "ltr"
         context["language"] = translation.get_language()
         html = render_to_string("cases/referral_letter_pdf.html", context)
-    return HTML(string=html, base_url=str(settings.NODE_MODULES)).write_pdf()
+    return HTML(
+        string=html, base_url=str(settings.NODE_MODULES), url_fetcher=fonts_only()
+    ).write_pdf()
 
 
 def letter_filename(referral: Referral) -> str:

@@ -67,8 +67,9 @@ def fileable_cooperatives(user) -> QuerySet[Cooperative]:
 
 
 def party_users(case: Case) -> list[User]:
-    """The people of the side that brought the case: its cooperative's representatives, the
-    filing union's representatives and whoever filed it."""
+    """The people of the side that brought the case: its cooperative's representatives and the
+    filing union's representatives, as they are now (whoever filed it and no longer represents
+    either is told nothing more: they may no longer see the case)."""
     from django.db.models import Q
 
     condition = Q(
@@ -77,15 +78,18 @@ def party_users(case: Case) -> list[User]:
     )
     if case.union_id:
         condition |= Q(role_assignments__role=Role.UNION, role_assignments__union_id=case.union_id)
-    users = {u.pk: u for u in User.objects.filter(condition, is_active=True).distinct()}
-    if not case.filed_by.has_role(*permissions.MANAGERS):
-        users.setdefault(case.filed_by_id, case.filed_by)
-    return list(users.values())
+    return list(User.objects.filter(condition, is_active=True).distinct())
 
 
 def desk_users(case: Case | None = None) -> list[User]:
-    """Who works the case: its assignee, or, while nobody is assigned, all chamber staff."""
-    if case is not None and case.assignee_id and case.assignee.is_active:
+    """Who works the case: its assignee, or, while nobody is assigned (or the assignee is no
+    longer on the chamber's staff), all chamber staff."""
+    if (
+        case is not None
+        and case.assignee_id
+        and case.assignee.is_active
+        and permissions.can_manage(case.assignee)
+    ):
         return [case.assignee]
     return list(User.objects.filter(role_assignments__role=Role.STAFF, is_active=True).distinct())
 
@@ -547,7 +551,7 @@ def case_confirm(*, actor, case: Case, rating: int, comment: str = "") -> Case:
     Event.objects.create(case=case, kind=Event.Kind.RATED, actor=actor, at=now, text=_fa(value))
     if case.assignee_id:
         notify(
-            [case.assignee],
+            desk_users(case),
             subject=_("تعاونی درخواست %(n)s را تأیید کرد (رضایت: %(r)s از ۵)")
             % {"n": _number(case.tracking_number), "r": _fa(value)},
             body=case.rating_comment or case.title,
