@@ -24,6 +24,7 @@ from hamafza.api.api import Detail, api
 from hamafza.api.pagination import paginate
 from hamafza.cases import permissions, services
 from hamafza.cases.models import Attachment, Case, Category, Event, Message, Referral
+from hamafza.cases.selectors import limit_words
 from hamafza.decisions.models import AgendaItem
 from hamafza.decisions.services import Conflict
 from hamafza.followup.models import Action
@@ -237,7 +238,7 @@ def search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
     title or the cooperative's name, ID or managing director, with the registry's Persian
     normalisation; a compound typed with a space also matches it glued."""
     condition = Q()
-    for alternative in query_alternatives(query):
+    for alternative in query_alternatives(limit_words(query)):
         every = Q()
         for w in alternative:
             every &= _word("search_key", w) | _word("cooperative__search_key", w)

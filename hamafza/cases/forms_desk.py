@@ -263,12 +263,19 @@ class AgendaForm(forms.Form):
 
 
 def agenda_draft(cases: list[Case]) -> tuple[str, str]:
-    """A title (from the first case) and a short description naming how many cases and
-    their category."""
+    """A title and a short description naming the subject and how many cases: no case's
+    own words, no cooperative."""
     if not cases:
         return "", ""
-    title = cases[0].title
     categories = {c.category.name for c in cases}
+    # Named by the subject, not by a case's own title: the item's title is shown on every
+    # linked case's page and becomes the published resolution's title.
+    if len(categories) == 1:
+        title = gettext("رسیدگی به مشکل تعاونی‌ها در موضوع «%(category)s»") % {
+            "category": cases[0].category.name
+        }
+    else:
+        title = gettext("رسیدگی به مشکلات طرح‌شده در درخواست‌های تعاونی‌ها")
     if len(cases) == 1:
         head = gettext("درخواست تعاونی در موضوع «%(category)s».") % {
             "category": cases[0].category.name

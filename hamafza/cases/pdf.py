@@ -7,16 +7,13 @@ The letter carries text typed by cooperatives and staff. The template escapes al
 the renderer fetches nothing but the letter's own fonts (fonts_only): no file of the server and
 nothing on the network, whatever markup a letter might ever contain."""
 
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from hamafza.cases.forms_desk import ltr_number
 from hamafza.cases.models import Referral
-from hamafza.decisions.pdf import font_faces
+from hamafza.decisions.pdf import font_faces, fonts_only
 
 
 def letter_context(referral: Referral) -> dict:
@@ -37,24 +34,6 @@ def letter_context(referral: Referral) -> dict:
         ).count(),
         "fonts": font_faces(),
     }
-
-
-def fonts_only():
-    """A WeasyPrint URL fetcher that opens the Vazirmatn font files and refuses every other
-    address (other files, http, data: …) with ValueError, which WeasyPrint skips."""
-    from weasyprint.urls import URLFetcher
-
-    allowed = {Path(unquote(urlsplit(f["url"]).path)).resolve() for f in font_faces()}
-
-    class FontsOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
-            if parts.netloc or path not in allowed:
-                raise ValueError(f"the letter fetches only its fonts, not {url[:100]}")
-            return super().fetch(url, headers)
-
-    return FontsOnly(allowed_protocols=("file",), allow_redirects=False)
 
 
 def render_referral_letter(referral: Referral) -> bytes:

@@ -14,7 +14,7 @@ from hamafza.accounts.models import Role
 from hamafza.cases import permissions
 from hamafza.cases.models import Attachment, Case
 from hamafza.persian.templatetags.persian import fanum
-from hamafza.persian.text import query_alternatives
+from hamafza.persian.text import query_alternatives, words
 
 # The list's state filter: groups of states, then each state by its value.
 STATE_GROUPS = {
@@ -48,17 +48,26 @@ def breached_q(now: datetime.datetime) -> Q:
     return response | resolution
 
 
+MAX_WORDS = 8
+
+
+def limit_words(query: str) -> str:
+    """The query's first MAX_WORDS words: a case is found by a few words of its title or its
+    number, and each extra word multiplies the search's conditions."""
+    return " ".join(words(query)[:MAX_WORDS])
+
+
 def search_q(query: str) -> Q | None:
     """Every word of the query (normalised: Persian/Arabic letters and digits folded) is a
     prefix of a word of the case's tracking number and title (Case.search_key). «۱۴۰۵-۰۰۰۰۱»
     becomes «1405 00001», so it finds 1405-00001; None for an empty query."""
-    alternatives = query_alternatives(query)
+    alternatives = query_alternatives(limit_words(query))
     if not alternatives:
         return None
     result = Q(pk__in=[])
-    for words in alternatives:
+    for alternative in alternatives:
         group = Q()
-        for word in words:
+        for word in alternative:
             group &= _word_q(word)
         result |= group
     return result

@@ -695,7 +695,9 @@ def cases_put_on_agenda(
     item = agenda_item_add(
         actor=actor,
         meeting=meeting,
-        title=title.strip() or locked[0].title,
+        title=title.strip()
+        or _("رسیدگی به مشکل تعاونی‌ها در موضوع «%(category)s»")
+        % {"category": locked[0].category.name},
         description=body,
     )
     now = timezone.now()

@@ -2,6 +2,8 @@
 installed npm package. HarfBuzz (through Pango) joins the Persian letters."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -33,6 +35,26 @@ def font_faces() -> list[dict]:
         {"weight": 400, "url": (fonts / "Vazirmatn-Regular.ttf").as_uri()},
         {"weight": 700, "url": (fonts / "Vazirmatn-Bold.ttf").as_uri()},
     ]
+
+
+def fonts_only():
+    """A WeasyPrint URL fetcher that opens the Vazirmatn font files and refuses every other
+    address (other files, http, data: …) with ValueError, which WeasyPrint skips. The minutes
+    and the referral letters carry typed text: whatever markup might ever reach them, the
+    renderer reads no file of the server and nothing on the network."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = {Path(unquote(urlsplit(f["url"]).path)).resolve() for f in font_faces()}
+
+    class FontsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if parts.netloc or path not in allowed:
+                raise ValueError(f"a PDF fetches only its fonts, not {url[:100]}")
+            return super().fetch(url, headers)
+
+    return FontsOnly(allowed_protocols=("file",), allow_redirects=False)
 
 
 def minutes_context(meeting: Meeting, minutes: Minutes) -> dict:
@@ -74,5 +96,7 @@ def render_minutes(meeting: Meeting, minutes: Minutes) -> ContentFile:
         context["direction"] = "rtl" if translation.get_language_bidi() else "ltr"
         context["language"] = translation.get_language()
         html = render_to_string("decisions/minutes_pdf.html", context)
-    pdf = HTML(string=html, base_url=str(settings.NODE_MODULES)).write_pdf()
+    pdf = HTML(
+        string=html, base_url=str(settings.NODE_MODULES), url_fetcher=fonts_only()
+    ).write_pdf()
     return ContentFile(pdf, name=f"minutes-{meeting.pk}.pdf")

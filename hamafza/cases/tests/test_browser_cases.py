@@ -278,7 +278,7 @@ def test_case_filed_referred_decided_acted_on_confirmed_and_rated(
         expect(staff.locator("[data-testid=agenda-cases] li")).to_have_count(1)
         expect(staff.locator("[data-testid=agenda-cases]")).to_contain_text(TITLE)
         expect(staff.locator("#id_meeting option:checked")).to_contain_text(MEETING_TITLE)
-        expect(staff.locator("#id_title")).to_have_value(TITLE)
+        expect(staff.locator("#id_title")).to_have_value("رسیدگی به مشکل تعاونی‌ها در موضوع «بیمه»")
         staff.fill("#id_title", ITEM_TITLE)
         # The draft becomes the resolution's published text: it names no case.
         expect(staff.locator("#id_description")).to_have_value("درخواست تعاونی در موضوع «بیمه».")
