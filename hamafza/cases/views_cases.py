@@ -22,35 +22,14 @@ from hamafza.cases.forms_cases import CaseForm, MessageForm, RatingForm, ReopenF
 from hamafza.cases.forms_desk import ltr_number
 from hamafza.cases.models import Attachment, Case, Category
 from hamafza.core.pagination import IdPaginator
+from hamafza.core.refusals import form_errors, refusal
 from hamafza.core.uploads import serve
 from hamafza.decisions.services import Conflict
-from hamafza.persian.templatetags.persian import fadigits
 from hamafza.persian.text import to_latin_digits
 from hamafza.registry.models import Cooperative, County, Sector
 
 PAGE_SIZE = 25
 LOOKUP_LIMIT = 8
-
-
-def refusal(exc: Exception) -> str:
-    """The Persian message of a service's refusal (its numbers in the reader's digits)."""
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            text = " ".join(m for ms in exc.message_dict.values() for m in ms)
-        else:
-            text = " ".join(exc.messages)
-    else:
-        text = str(exc) or _("شما اجازه این کار را ندارید.")
-    return fadigits(text)
-
-
-def form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, [fadigits(e) for e in errors])
-    else:
-        form.add_error(None, [fadigits(m) for m in exc.messages])
 
 
 def _int(value: str | None) -> int | None:

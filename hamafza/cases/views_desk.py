@@ -36,6 +36,7 @@ from hamafza.cases.forms_desk import (
 )
 from hamafza.cases.models import TRANSITIONS, Case, Referral
 from hamafza.cases.pdf import letter_filename, render_referral_letter
+from hamafza.core.refusals import form_errors, refusal
 from hamafza.decisions import permissions as decisions_permissions
 from hamafza.decisions.models import AgendaItem
 from hamafza.decisions.services import Conflict
@@ -48,29 +49,6 @@ MANAGERS = permissions.MANAGERS
 S = Case.State
 # At most this many cases go on one agenda item from the agenda page.
 MAX_AGENDA_CASES = 50
-
-
-def refusal(exc: Exception) -> str:
-    """The Persian message of a service's refusal (its numbers in the reader's digits)."""
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            text = " ".join(m for ms in exc.message_dict.values() for m in ms)
-        else:
-            text = " ".join(exc.messages)
-    else:
-        text = str(exc) or _("شما اجازه این کار را ندارید.")
-    return fadigits(text)
-
-
-def _form_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form)."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            name = aliases.get(name, name)
-            form.add_error(name if name in form.fields else None, [fadigits(e) for e in errors])
-    else:
-        form.add_error(None, [fadigits(m) for m in exc.messages])
 
 
 def _case_page(case: Case, anchor: str = "desk") -> HttpResponse:
@@ -232,7 +210,7 @@ def case_triage(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             case.refresh_from_db()
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -300,7 +278,7 @@ def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             case.refresh_from_db()
             chose = form.cleaned_data["organisation"] is not None
-            _form_errors(
+            form_errors(
                 form, exc, aliases={"organisation": "organisation" if chose else "new_name"}
             )
         else:
@@ -374,7 +352,7 @@ def _outcome(
             )
         except ValidationError as exc:
             case.refresh_from_db()
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, done)
             return _case_page(case)
@@ -465,7 +443,7 @@ def cases_agenda(request: HttpRequest) -> HttpResponse:
             except Conflict as exc:
                 refused, status = refusal(exc), 409
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(
                     request,

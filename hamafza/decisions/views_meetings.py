@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamafza.accounts.permissions import role_required, signin_required
+from hamafza.core.refusals import form_errors, refusal
 from hamafza.core.uploads import serve
 from hamafza.decisions import ical, permissions, services
 from hamafza.decisions.forms_meetings import (
@@ -39,33 +40,11 @@ from hamafza.decisions.models import (
 from hamafza.decisions.selectors import search_resolutions
 from hamafza.decisions.templatetags.decisions_meetings import resolution_no
 from hamafza.persian.jalali import format_jalali_date
-from hamafza.persian.templatetags.persian import fadigits
 
 MANAGERS = services.MEETING_MANAGERS
 PAGE_SIZE = 25
 # The calendar feed carries meetings from this long ago onwards, and every future one.
 CALENDAR_PAST_DAYS = 180
-
-
-def refusal(exc: Exception) -> str:
-    """The Persian message of a service's refusal (its numbers in the reader's digits)."""
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            text = " ".join(m for ms in exc.message_dict.values() for m in ms)
-        else:
-            text = " ".join(exc.messages)
-    else:
-        text = str(exc) or _("شما اجازه این کار را ندارید.")
-    return fadigits(text)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _detail(meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -121,7 +100,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 members=form.voting_members(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("جلسه ثبت شد و دعوت‌نامه‌ها فرستاده شد."))
             return _detail(meeting)
@@ -257,7 +236,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
                 consultation=data["consultation"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request, _("بند «%(title)s» به دستور جلسه افزوده شد.") % {"title": item.title}
@@ -427,7 +406,7 @@ def minutes_amend(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("اصلاحیه ثبت شد و PDF صورتجلسه دوباره ساخته شد."))
             return _detail(meeting, "minutes")

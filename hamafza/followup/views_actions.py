@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hamafza.accounts.permissions import role_required, signin_required
+from hamafza.core.refusals import form_errors, refusal
 from hamafza.core.uploads import serve
 from hamafza.decisions import permissions as decisions_permissions
 from hamafza.followup import permissions, services
@@ -39,29 +40,6 @@ MY_PAGE_SIZE = 50
 
 def _not_responsible() -> str:
     return _("فقط مسئول این اقدام یا کارشناسان اتاق گزارش می‌دهند.")
-
-
-def refusal(exc: Exception) -> str:
-    """The Persian message of a service's refusal (its numbers in the reader's digits)."""
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            text = " ".join(m for ms in exc.message_dict.values() for m in ms)
-        else:
-            text = " ".join(exc.messages)
-    else:
-        text = str(exc) or _("شما اجازه این کار را ندارید.")
-    return fadigits(text)
-
-
-def _form_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """Put a service's ValidationError on the form's fields (or the form)."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            name = aliases.get(name, name)
-            form.add_error(name if name in form.fields else None, [fadigits(e) for e in errors])
-    else:
-        form.add_error(None, [fadigits(m) for m in exc.messages])
 
 
 def with_overdue(qs: QuerySet[Action]) -> QuerySet[Action]:
@@ -160,7 +138,7 @@ def action_create(request: HttpRequest, resolution_id: int) -> HttpResponse:
                     due_on=data["due_on"],
                 )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -197,7 +175,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
         except ValidationError as exc:
             action.refresh_from_db()
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             if changes:
                 messages.success(request, _("اقدام ویرایش شد."))
@@ -298,7 +276,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             return _detail_page(request, action, False, status=403, refused=refusal(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
