@@ -163,6 +163,16 @@ def breached_targets(
     return [t for t in targets if t.breached]
 
 
+def is_breached(
+    *, first_response_at, first_response_due_at, resolved_at, resolution_due_at, now
+) -> bool:
+    """Whether breached_targets would name any target, without building them (it runs once
+    per case of a report: tens of thousands of times)."""
+    return (first_response_at or now) > first_response_due_at or (
+        resolved_at or now
+    ) > resolution_due_at
+
+
 def warned_targets(
     *,
     state,
@@ -378,14 +388,12 @@ def _outcome(state: str, closed_as: dict[int, str], pk: int) -> str | None:
 
 def _facts(row, closed_as: dict[int, str], now: datetime.datetime) -> _Facts:
     filed = row.filed_at
-    breached = bool(
-        breached_targets(
-            first_response_at=row.first_response_at,
-            first_response_due_at=row.first_response_due_at,
-            resolved_at=row.resolved_at,
-            resolution_due_at=row.resolution_due_at,
-            now=now,
-        )
+    breached = is_breached(
+        first_response_at=row.first_response_at,
+        first_response_due_at=row.first_response_due_at,
+        resolved_at=row.resolved_at,
+        resolution_due_at=row.resolution_due_at,
+        now=now,
     )
     return _Facts(
         pk=row.pk,
@@ -413,8 +421,8 @@ def _month_keys(start: datetime.date, end: datetime.date) -> list[tuple[int, int
     return keys
 
 
-def _local_month(moment: datetime.datetime, cache: dict) -> tuple[int, int]:
-    day = timezone.localtime(moment).date()
+def _local_month(moment: datetime.datetime, cache: dict, tz) -> tuple[int, int]:
+    day = timezone.localtime(moment, tz).date()
     key = cache.get(day)
     if key is None:
         j = jdatetime.date.fromgregorian(date=day)
@@ -476,6 +484,7 @@ def case_report(filters: Filters, *, now: datetime.datetime | None = None) -> Re
         for key in _month_keys(filters.start, filters.end)
     }
     month_cache: dict = {}
+    tz = timezone.get_current_timezone()  # once, not once per case
     facts: dict[int, _Facts] = {}
     no_county = _("بدون شهرستان")
     for row in cases.order_by().values_list(*ROW_FIELDS, named=True).iterator(chunk_size=2000):
@@ -491,7 +500,7 @@ def case_report(filters: Filters, *, now: datetime.datetime | None = None) -> Re
             if group is None:
                 group = groups[section][key] = Group(key, name)
             group.add(case)
-        month = months.get(_local_month(row.filed_at, month_cache))
+        month = months.get(_local_month(row.filed_at, month_cache, tz))
         if month is not None:
             month.add(case)
 
@@ -722,11 +731,12 @@ class _JalaliStamps:
 
     def __init__(self):
         self.days: dict[datetime.date, str] = {}
+        self.tz = timezone.get_current_timezone()
 
     def __call__(self, moment: datetime.datetime | None) -> str:
         if moment is None:
             return ""
-        local = timezone.localtime(moment)
+        local = timezone.localtime(moment, self.tz)
         day = self.days.get(local.date())
         if day is None:
             j = jdatetime.date.fromgregorian(date=local.date())
@@ -775,7 +785,7 @@ def _case_rows(cases: QuerySet[Case], now: datetime.datetime) -> Iterator[list]:
     stamp = _JalaliStamps()
     rows = cases.order_by("filed_at", "pk").values_list(*CASE_FIELDS, named=True)
     for r in rows.iterator(chunk_size=2000):
-        breached = breached_targets(
+        breached = is_breached(
             first_response_at=r.first_response_at,
             first_response_due_at=r.first_response_due_at,
             resolved_at=r.resolved_at,
