@@ -24,7 +24,7 @@ from hamafza.api.api import Detail, api
 from hamafza.api.pagination import paginate
 from hamafza.cases import permissions, services
 from hamafza.cases.models import Attachment, Case, Category, Event, Message, Referral
-from hamafza.cases.selectors import limit_words
+from hamafza.cases.selectors import limit_words, tracking_number
 from hamafza.decisions.models import AgendaItem
 from hamafza.decisions.services import Conflict
 from hamafza.followup.models import Action
@@ -237,6 +237,9 @@ def search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
     """Cases where every word of the query is a prefix of a word of the tracking number, the
     title or the cooperative's name, ID or managing director, with the registry's Persian
     normalisation; a compound typed with a space also matches it glued."""
+    number = tracking_number(query)
+    if number is not None:
+        return qs.filter(tracking_number=number)
     condition = Q()
     for alternative in query_alternatives(limit_words(query)):
         every = Q()

@@ -544,6 +544,25 @@ def case_report(filters: Filters, *, now: datetime.datetime | None = None) -> Re
     return report
 
 
+REPORT_CACHE_SECONDS = 300
+
+
+def cached_case_report(filters: Filters) -> Report:
+    """case_report(), kept for REPORT_CACHE_SECONDS per filters and language: the numbers are
+    the same for every reader (its totals cover every case), and computing them at 100,000
+    cases takes about a second (docs/performance.md). The page says when they were computed."""
+    from django.core.cache import cache
+
+    key = "cases-report:{}:{}".format(
+        get_language() or "", urlencode(sorted(filters.params().items()))
+    )
+    report = cache.get(key)
+    if report is None:
+        report = case_report(filters)
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report
+
+
 # --------------------------------------------------------------------------- the breach report
 BREACH_FIELDS = (
     "pk",

@@ -3,6 +3,7 @@ the rows a list page shows, the service-level clock, and everything the case pag
 (its timeline merged with the conversation, and the way from the problem to a decision)."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from hamafza.accounts.models import Role
 from hamafza.cases import permissions
 from hamafza.cases.models import Attachment, Case
 from hamafza.persian.templatetags.persian import fanum
-from hamafza.persian.text import query_alternatives, words
+from hamafza.persian.text import normalize, query_alternatives, words
 
 # The list's state filter: groups of states, then each state by its value.
 STATE_GROUPS = {
@@ -57,10 +58,25 @@ def limit_words(query: str) -> str:
     return " ".join(words(query)[:MAX_WORDS])
 
 
+# A Jalali year and a sequence, apart («1405 42» after normalising «1405-42») or glued in full.
+_TRACKING = re.compile(r"(1[34]\d\d)(?: (\d{1,5})|(\d{5}))")
+
+
+def tracking_number(query: str) -> str | None:
+    """The tracking number a query is, whole («۱۴۰۵-۰۰۰۴۲», «1405/42», «1405 00042» →
+    «1405-00042»), or None. Such a query is answered by the number's unique index alone,
+    instead of reading every case's search key."""
+    match = _TRACKING.fullmatch(normalize(query))
+    return f"{match[1]}-{int(match[2] or match[3]):05d}" if match else None
+
+
 def search_q(query: str) -> Q | None:
     """Every word of the query (normalised: Persian/Arabic letters and digits folded) is a
-    prefix of a word of the case's tracking number and title (Case.search_key). «۱۴۰۵-۰۰۰۰۱»
-    becomes «1405 00001», so it finds 1405-00001; None for an empty query."""
+    prefix of a word of the case's tracking number and title (Case.search_key). A whole
+    tracking number («۱۴۰۵-۰۰۰۰۱») finds that case; None for an empty query."""
+    number = tracking_number(query)
+    if number is not None:
+        return Q(tracking_number=number)
     alternatives = query_alternatives(limit_words(query))
     if not alternatives:
         return None

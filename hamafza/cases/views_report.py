@@ -33,7 +33,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()
     filters = form.filters()
-    report = reports.case_report(filters) if valid else None
+    report = reports.cached_case_report(filters) if valid else None
     return render(
         request,
         "cases/report.html",
@@ -57,7 +57,7 @@ def case_report_export(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return redirect(f"{reverse('cases:case_report')}?{request.GET.urlencode()}")
     filters = form.filters()
-    report = reports.case_report(filters)
+    report = reports.cached_case_report(filters)
     sees_all = _sees_every_case(request.user)
     listed = filters.apply(permissions.cases_for(request.user))
     scope = (

@@ -761,3 +761,19 @@ def test_it_words_the_clock(world):
     assert response.state == "met" and resolution.state == "ok"
     assert selectors.clock(case).text.endswith("مانده")
     assert Category.objects.filter(active=True).exists()
+
+
+def test_it_finds_a_whole_tracking_number_by_its_index(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case_world(world)
+    year, seq = world.case_a.tracking_number.split("-")
+    client = client_for("staff")
+    for q in (f"{year}/{int(seq)}", f"{year} {seq}", fa(f"{year}{seq}")):
+        with CaptureQueriesContext(connection) as queries:
+            found = listed_ids(client.get(reverse(LIST), {"q": q, "state": "all"}))
+        assert found == {world.case_a.pk}, q
+        sql = " ".join(x["sql"] for x in queries.captured_queries)
+        assert '"cases_case"."search_key" LIKE' not in sql, q
+        assert '"cases_case"."tracking_number" =' in sql, q

@@ -558,3 +558,19 @@ def test_it_reads_in_english_too(data, client_for):
     assert re.search(r"Dey|Bahman|Esfand|Farvardin|Ordibehesht|Khordad|Tir|Mordad", page)
     assert 'data-testid="sum-filed">9<' in page
     assert html(client, BREACHES).count('data-testid="breach-row"') == 4
+
+
+def test_it_keeps_the_report_for_five_minutes_and_says_when_it_was_computed(world, client_for):
+    from hamafza.cases.tests.helpers import file_case
+
+    file_case(world)
+    client = client_for("board")
+    first = client.get(reverse("cases:case_report"))
+    assert first.context["report"].total.filed == 1
+    assert 'data-testid="report-computed"' in first.content.decode()
+    file_case(world, title="دومین درخواست")
+    again = client.get(reverse("cases:case_report"))
+    assert again.context["report"].total.filed == 1  # the kept numbers
+    assert again.context["report"].now == first.context["report"].now
+    other = client_for("staff").get(reverse("cases:case_report"), {"category": str(category().pk)})
+    assert other.context["report"].total.filed == 2  # other filters: computed afresh
