@@ -613,17 +613,23 @@ class BreachCounts:
 
 
 def breach_rows(
-    cases: QuerySet[Case], *, now: datetime.datetime | None = None
+    cases: QuerySet[Case],
+    *,
+    now: datetime.datetime | None = None,
+    done_since: datetime.datetime | None = None,
 ) -> tuple[list[BreachRow], BreachCounts]:
     """The cases that missed a target, or, still open, are close to one: open first, the
-    latest first, then the warnings by time left, then the closed ones that were late."""
+    latest first, then the warnings by time left, then the closed ones that were late — those
+    with an outcome since ``done_since`` only, when given (open cases of any age always)."""
     now = now or timezone.now()
-    candidates = cases.filter(
-        Q(state__in=Case.OPEN_STATES)
-        | Q(first_response_at__isnull=True)
+    late = (
+        Q(first_response_at__isnull=True)
         | Q(first_response_at__gt=F("first_response_due_at"))
         | Q(resolved_at__gt=F("resolution_due_at"))
     )
+    if done_since is not None:
+        late &= Q(resolved_at__isnull=True) | Q(resolved_at__gte=done_since)
+    candidates = cases.filter(Q(state__in=Case.OPEN_STATES) | late)
     rows, counts = [], BreachCounts()
     share = settings.HAMAFZA_CASE_WARN_PERCENT / 100
     for r in (

@@ -7,6 +7,8 @@ report and the Excel sheet of cases) hold only the cases the reader may open
 (permissions.cases_for): for a directorate official, those referred to the directorate.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -80,8 +82,11 @@ def breach_report(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     now = timezone.now()
     if valid:
+        # Without a start date: every open case however old, and the late ones that got their
+        # outcome in the last twelve months (so the list does not grow with the years).
+        done_since = None if filters.start else now - datetime.timedelta(days=365)
         rows, counts = reports.breach_rows(
-            filters.apply(permissions.cases_for(request.user)), now=now
+            filters.apply(permissions.cases_for(request.user)), now=now, done_since=done_since
         )
     else:
         rows, counts = [], reports.BreachCounts()

@@ -574,3 +574,36 @@ def test_it_keeps_the_report_for_five_minutes_and_says_when_it_was_computed(worl
     assert again.context["report"].now == first.context["report"].now
     other = client_for("staff").get(reverse("cases:case_report"), {"category": str(category().pk)})
     assert other.context["report"].total.filed == 2  # other filters: computed afresh
+
+
+def test_it_lists_old_open_cases_but_only_last_years_late_outcomes_without_a_start(
+    world, client_for
+):
+    cat = category()
+    old_open = history(world, cat=cat, coop=world.coop_a, age=700 * D, title="باز و کهنه")
+    old_late = history(
+        world,
+        cat=cat,
+        coop=world.coop_a,
+        age=700 * D,
+        respond=1 * H,
+        outcome=200 * D,
+        title="دیر و کهنه",
+    )
+    recent_late = history(
+        world,
+        cat=cat,
+        coop=world.coop_a,
+        age=100 * D,
+        respond=1 * H,
+        outcome=90 * D,
+        title="دیر و تازه",
+    )
+
+    def listed(params):
+        page = client_for("staff").get(reverse("cases:breach_report"), params)
+        return {row.case.pk for row in page.context["page"].object_list}
+
+    assert listed({}) == {old_open.pk, recent_late.pk}
+    start = format_jalali_date(timezone.localdate() - 800 * D, persian_digits=False)
+    assert old_late.pk in listed({"filed_from": start})
