@@ -819,6 +819,18 @@ def calendar_token_for(user) -> str:
     return token.token
 
 
+@transaction.atomic
+def calendar_token_renew(*, actor) -> str:
+    """A new secret address for the person's meeting calendar; the old one stops working at
+    once (a calendar shared by mistake, a lost phone)."""
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    token = secrets.token_urlsafe(24)
+    CalendarToken.objects.update_or_create(user=actor, defaults={"token": token})
+    audit.record(actor=actor, action="decisions.calendar_token_renew", target=actor)
+    return token
+
+
 def is_member_or_staff(user, meeting: Meeting) -> bool:
     return user.is_authenticated and (
         user.has_role(Role.STAFF, Role.ADMIN, Role.BOARD)

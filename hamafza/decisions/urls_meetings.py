@@ -20,4 +20,5 @@ urlpatterns = [
     path("resolutions/", views.resolution_list, name="resolution_list"),
     path("resolutions/<int:pk>/", views.resolution_detail, name="resolution_detail"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/renew/", views.calendar_renew, name="calendar_renew"),
 ]

@@ -491,6 +491,19 @@ def resolution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- calendar
+@signin_required
+@require_POST
+def calendar_renew(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_renew(actor=request.user)
+    messages.success(
+        request,
+        _(
+            "نشانی تازه‌ای برای تقویم شما ساخته شد؛ نشانی پیشین دیگر کار نمی‌کند. نشانی تازه را در تقویمتان بگذارید."
+        ),
+    )
+    return redirect(reverse("decisions:meeting_list") + "#calendar-heading")
+
+
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The meetings the token's owner may see, as iCalendar; the address is the secret."""
     found = CalendarToken.objects.select_related("user").filter(token=token).first()

@@ -105,4 +105,5 @@ EXPECTED: dict[str, Row] = {
     "decisions:resolution_list": Row(ALL),
     "decisions:resolution_detail": Row(ALL, kwargs=lambda w: {"pk": w.resolution.pk}),
     "decisions:calendar_feed": Row(ALL, kwargs=lambda w: {"token": w.calendar_token}),
+    "decisions:calendar_renew": Row(SIGNED_IN, method="post", ok=(302,)),
 }

@@ -651,6 +651,26 @@ def test_it_serves_the_meetings_a_user_may_see_as_icalendar(world, client_for):
     assert "DTSTAMP:" in unfolded and "VERSION:2.0" in unfolded
 
 
+def test_it_renews_the_calendar_address_and_the_old_one_stops_working(world, client_for):
+    from hamafza.core.models import AuditEvent
+
+    old = services.calendar_token_for(world.users["board"])
+    client = client_for("board")
+    assert (
+        'data-testid="calendar-renew"'
+        in client.get(reverse("decisions:meeting_list")).content.decode()
+    )
+    response = client.post(reverse("decisions:calendar_renew"))
+    assert response.status_code == 302
+    new = services.calendar_token_for(world.users["board"])
+    assert new != old
+    public = client_for("public")
+    assert public.get(reverse("decisions:calendar_feed", args=[old])).status_code == 404
+    assert public.get(reverse("decisions:calendar_feed", args=[new])).status_code == 200
+    assert AuditEvent.objects.filter(action="decisions.calendar_token_renew").count() == 1
+    assert client.get(reverse("decisions:calendar_renew")).status_code == 405
+
+
 def test_it_gives_each_user_only_their_own_meetings_in_the_feed(world, client_for):
     meeting = board_meeting(world, members=1, title="جلسه هیئت رئیسه ویژه")
     coop_feed = client_for("public").get(
