@@ -35,7 +35,7 @@ import urllib.parse
 from pathlib import Path
 
 # bench/ is on the path when this file is run: the registry bench's helpers are shared.
-from registry import BIN, ROOT, VAR, env_for, hamafza, machine
+from registry import BIN, ROOT, VAR, env_for, hamafza, machine, run_wrk
 
 PORT = 8791
 # The mixed run: this page under 14 clients while 2 more read that one.
@@ -627,35 +627,7 @@ def _wrk(path: str, header: tuple[str, str], seconds: int, clients: int, tag: st
     the machine's two cores) on one URL."""
     script = VAR / f"cases{tag}.lua"
     script.write_text(WRK_SCRIPT % (path, *header))
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{clients}",
-            f"-d{seconds}s",
-            "--timeout",
-            "120s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{PORT}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
-    requests, errors, p50, p95, p99, duration = (int(x) for x in line.split()[1:])
-    return {
-        "client": "wrk",
-        "clients": clients,
-        "seconds": seconds,
-        "requests": requests,
-        "errors": errors,
-        "p50_ms": round(p50 / 1000, 1),
-        "p95_ms": round(p95 / 1000, 1),
-        "p99_ms": round(p99 / 1000, 1),
-        "throughput_rps": round(requests / (duration / 1e6), 1),
-    }
+    return run_wrk(script, PORT, seconds, clients, "--timeout", "120s")
 
 
 def _python_clients(path: str, header: tuple[str, str], seconds: int, clients: int) -> dict:

@@ -229,16 +229,15 @@ def _wrk(port: int, paths: list[str], seconds: int, clients: int) -> dict:
     the machine's two cores), cycling through the directory URLs."""
     script = VAR / "directory.lua"
     script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in paths))
+    return run_wrk(script, port, seconds, clients)
+
+
+def run_wrk(script: Path, port: int, seconds: int, clients: int, *extra: str) -> dict:
+    """Run wrk with a Lua script that ends by printing «RESULT requests errors p50 p95 p99
+    duration» (microseconds); the numbers as a dict. Shared by bench/cases.py."""
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", *extra, "-s", str(script)]
     out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{clients}",
-            f"-d{seconds}s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}",
-        ],
+        [*command, f"http://127.0.0.1:{port}"],
         capture_output=True,
         text=True,
         check=True,
